@@ -1,0 +1,96 @@
+"""Fulfil: picking, packing and shipping for online shops."""
+
+import os
+
+from flask import Flask
+
+from fulfil.config import load_config
+
+# Only our own origin: htmx and our scripts are served by the app; no inline script.
+CONTENT_SECURITY_POLICY = {
+    "default-src": "'self'",
+    "img-src": "'self' data:",
+    "style-src": "'self'",
+    "script-src": "'self'",
+    "object-src": "'none'",
+    "base-uri": "'self'",
+    "form-action": "'self'",
+    "frame-ancestors": "'none'",
+}
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(load_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    if app.config["TRUSTED_PROXIES"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from fulfil import cli, errorpages
+
+    from fulfil.web.navigation import template_context
+
+    app.context_processor(template_context)
+    errorpages.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from fulfil import models  # noqa: F401  (registers the tables for Alembic)
+    from fulfil.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
+    from fulfil.extensions import talisman
+    from fulfil.web.i18n import select_locale
+    from fulfil.web.session import load_user, unauthorized
+
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    htmx.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
+    talisman.init_app(
+        app,
+        force_https=app.config["FORCE_HTTPS"],
+        strict_transport_security=app.config["FORCE_HTTPS"],
+        session_cookie_secure=app.config["SESSION_COOKIE_SECURE"],
+        content_security_policy=CONTENT_SECURITY_POLICY,
+        frame_options="DENY",
+        referrer_policy="same-origin",
+    )
+
+
+def _register_blueprints(app: Flask) -> None:
+    from fulfil.web import (
+        admin,
+        auth,
+        main,
+        manager,
+        ops,
+        packing,
+        picking,
+        receiving,
+        service,
+    )
+
+    for module in (auth, main, ops, picking, packing, receiving, manager, service, admin):
+        app.register_blueprint(module.bp)

@@ -1,0 +1,128 @@
+"""flask commands: thin wrappers over services and queries."""
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from fulfil.domain.roles import Role
+from fulfil.errors import FulfilError
+from fulfil.services import users
+
+user_cli = AppGroup("user", help="Create and manage users.")
+stock_cli = AppGroup("stock", help="Inspect the inventory ledger.")
+
+
+def _fail(error: FulfilError) -> None:
+    click.echo(f"Error: {error}", err=True)
+    sys.exit(1)
+
+
+@user_cli.command("create")
+@click.argument("username")
+@click.option("--role", "roles", multiple=True, required=True,
+              type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+@click.option("--password", help="Prompted for (hidden, twice) when left out.")
+@click.option("--language", type=click.Choice(["en", "de"]))
+def create_user(username, roles, password, language):
+    """Create USERNAME with one or more roles (also the first admin)."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = users.create_user(username=username, password=password, roles=list(roles),
+                                 language=language)
+    except FulfilError as error:
+        _fail(error)
+    click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}).")
+
+
+@user_cli.command("reset-password")
+@click.argument("username")
+@click.option("--password", help="Prompted for (hidden, twice) when left out.")
+def reset_password(username, password):
+    """Give USERNAME a new password."""
+    if password is None:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    try:
+        users.set_password(username=username, password=password)
+    except FulfilError as error:
+        _fail(error)
+    click.echo(f"Password of {username} changed.")
+
+
+@user_cli.command("deactivate")
+@click.argument("username")
+def deactivate(username):
+    """Stop USERNAME from logging in (password and badge)."""
+    try:
+        users.set_active(username=username, active=False)
+    except FulfilError as error:
+        _fail(error)
+    click.echo(f"{username} can no longer log in.")
+
+
+@user_cli.command("badge")
+@click.argument("username")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Also write a printable badge card to this PDF file.")
+def badge(username, pdf_path):
+    """Issue a new badge for USERNAME (older badges stop working); print its token."""
+    from fulfil.labels import badges_pdf
+    from fulfil.queries.users import user_by_username
+
+    try:
+        token = users.issue_badge(username=username)
+    except FulfilError as error:
+        _fail(error)
+    if pdf_path:
+        roles = ", ".join(sorted(user_by_username(username).roles))
+        pdf_path.write_bytes(badges_pdf([(username, roles, token)]).getvalue())
+        click.echo(f"Badge card written to {pdf_path}")
+    click.echo(token)
+
+
+@stock_cli.command("check-ledger")
+def check_ledger():
+    """Verify that every balance equals the sum of its ledger rows."""
+    from fulfil.queries.stock import ledger_mismatches
+
+    problems = ledger_mismatches()
+    for problem in problems:
+        click.echo(problem, err=True)
+    if problems:
+        sys.exit(1)
+    click.echo("Ledger balanced: every on-hand figure equals the sum of its stock moves.")
+
+
+@click.command("demo")
+@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Where to write the labels and badges (default: instance/demo-labels.pdf).")
+def demo(pdf_path):
+    """Build the demo warehouse, products, stock, orders and users (offline)."""
+    from flask import current_app
+
+    from fulfil.demo import DemoExists, build_demo
+
+    pdf_path = pdf_path or Path(current_app.instance_path) / "demo-labels.pdf"
+    try:
+        summary = build_demo(pdf_path=pdf_path)
+    except DemoExists as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
+    click.echo(
+        f"Demo warehouse {summary.warehouse}: {summary.locations} locations, "
+        f"{summary.products} products, {summary.units} units in stock, "
+        f"{summary.orders} orders."
+    )
+    click.echo("Log in at http://127.0.0.1:5000 with:")
+    for username, password, roles in summary.credentials:
+        click.echo(f"  {username:<10} {password:<18} {roles}")
+    click.echo(f"Labels and badges to print: {summary.pdf_path}")
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(user_cli)
+    app.cli.add_command(stock_cli)
+    app.cli.add_command(demo)

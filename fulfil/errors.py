@@ -1,0 +1,102 @@
+"""FulfilError and the named refusals the service layer raises.
+
+Each carries a translatable message for the person in front of the screen and an HTTP
+status for pages and the API. A refusal always leaves the database unchanged.
+"""
+
+from flask_babel import lazy_gettext as _l
+
+
+class FulfilError(Exception):
+    status = 422
+    message = _l("That cannot be done.")
+
+    def __init__(self, message=None, **details):
+        self.details = details
+        if message is not None:
+            self.message = message
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        try:
+            return (
+                str(self.message) % self.details if self.details else str(self.message)
+            )
+        except (KeyError, TypeError, ValueError):
+            return str(self.message)
+
+
+class NotFound(FulfilError):
+    status = 404
+    message = _l("Not found.")
+
+
+class UnknownProduct(NotFound):
+    message = _l("No product with SKU or barcode %(code)s.")
+
+
+class UnknownLocation(NotFound):
+    message = _l("No location %(code)s in this warehouse.")
+
+
+class UnknownUser(NotFound):
+    message = _l("No user %(username)s.")
+
+
+class InvalidInput(FulfilError):
+    status = 400
+    message = _l("%(field)s: %(problem)s")
+
+
+class InsufficientStock(FulfilError):
+    message = _l(
+        "Only %(available)s of %(sku)s available at %(location)s; %(requested)s requested."
+    )
+
+
+class ReservationExceeded(FulfilError):
+    message = _l("Cannot release %(requested)s: only %(open)s reserved.")
+
+
+class LotRequired(FulfilError):
+    message = _l("%(sku)s is tracked by %(tracking)s: give the lot or serial number.")
+
+
+class LotNotAllowed(FulfilError):
+    message = _l("%(sku)s is not tracked by lot or serial; leave the lot empty.")
+
+
+class SerialAlreadyInStock(FulfilError):
+    message = _l("Serial number %(serial)s of %(sku)s is already in stock.")
+
+
+class LocationNotStockable(FulfilError):
+    message = _l("%(location)s is a virtual location and holds no stock.")
+
+
+class WrongWarehouse(FulfilError):
+    message = _l("%(location)s belongs to another warehouse.")
+
+
+class SameLocation(FulfilError):
+    message = _l("Source and destination are the same location.")
+
+
+class IdempotencyConflict(FulfilError):
+    status = 409
+    message = _l("The key %(key)s was already used for a different operation.")
+
+
+class InvalidTransition(FulfilError):
+    status = 409
+    message = _l("%(object)s cannot go from %(current)s to %(target)s.")
+
+
+class DuplicateValue(FulfilError):
+    status = 409
+    message = _l("%(field)s %(value)s is already taken.")
+
+
+class InvalidBadge(FulfilError):
+    status = 401
+    message = _l("This badge is not valid. Ask a manager for a new one.")

@@ -1,0 +1,1 @@
+"""Read-only selects for pages, the API and the CLI. No writes, no commits."""

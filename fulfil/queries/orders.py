@@ -1,0 +1,45 @@
+"""Orders for customer service and the manager's overview."""
+
+import sqlalchemy as sa
+
+from fulfil.extensions import db
+from fulfil.models import Event, Order, OrderLine
+
+
+def search_orders(text: str = "", limit: int = 50) -> list[Order]:
+    """Newest orders first, filtered by external id or customer name/e-mail."""
+    query = sa.select(Order).order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)
+    if text := text.strip():
+        like = f"%{text.lower()}%"
+        query = query.where(
+            sa.or_(
+                sa.func.lower(Order.external_id).like(like),
+                sa.func.lower(Order.customer_name).like(like),
+                sa.func.lower(Order.customer_email).like(like),
+            )
+        )
+    return list(db.session.execute(query).scalars())
+
+
+def order_with_lines(order_id: int) -> Order | None:
+    return db.session.execute(
+        sa.select(Order)
+        .where(Order.id == order_id)
+        .options(sa.orm.selectinload(Order.lines).joinedload(OrderLine.product))
+    ).scalar_one_or_none()
+
+
+def orders_by_status() -> dict[str, int]:
+    rows = db.session.execute(sa.select(Order.status, sa.func.count()).group_by(Order.status))
+    return {status.value: count for status, count in rows}
+
+
+def timeline(subject_type: str, subject_id: int) -> list[Event]:
+    """What happened to one object, oldest first."""
+    return list(
+        db.session.execute(
+            sa.select(Event)
+            .where(Event.subject_type == subject_type, Event.subject_id == subject_id)
+            .order_by(Event.at, Event.id)
+        ).scalars()
+    )

@@ -1,0 +1,55 @@
+"""Products: created and updated here, with their barcodes checked."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from fulfil.domain.barcodes import barcode_problem
+from fulfil.errors import DuplicateValue, InvalidInput
+from fulfil.models import FulfilmentMode, Product, Tracking
+from fulfil.services import unit_of_work
+
+
+def upsert_product(
+    *,
+    sku: str,
+    name: str,
+    barcode: str,
+    weight_g: int | None = None,
+    length_mm: int | None = None,
+    width_mm: int | None = None,
+    height_mm: int | None = None,
+    fulfilment: str = FulfilmentMode.IN_HOUSE,
+    tracking: str = Tracking.NONE,
+    hs_code: str = "",
+    origin_country: str = "",
+) -> Product:
+    """Create the product with this SKU, or update it. Barcodes stay unique."""
+    sku, name, barcode = sku.strip(), name.strip(), barcode.strip()
+    if not sku or len(sku) > 64:
+        raise InvalidInput(field="sku", problem=_l("must be 1 to 64 characters"))
+    if not name:
+        raise InvalidInput(field="name", problem=_l("is required"))
+    if problem := barcode_problem(barcode):
+        raise InvalidInput(field="barcode", problem=problem)
+    try:
+        fulfilment, tracking = FulfilmentMode(fulfilment), Tracking(tracking)
+    except ValueError as bad:
+        raise InvalidInput(field="fulfilment/tracking", problem=str(bad)) from None
+    if origin_country and not (len(origin_country) == 2 and origin_country.isalpha()):
+        raise InvalidInput(field="origin_country", problem=_l("use a two-letter code"))
+    with unit_of_work() as session:
+        product = session.execute(
+            sa.select(Product).where(Product.sku == sku)
+        ).scalar_one_or_none()
+        owner = session.scalar(sa.select(Product.sku).where(Product.barcode == barcode))
+        if owner is not None and owner != sku:
+            raise DuplicateValue(field="barcode", value=barcode)
+        if product is None:
+            product = Product(sku=sku)
+            session.add(product)
+        product.name, product.barcode = name[:255], barcode
+        product.weight_g, product.length_mm = weight_g, length_mm
+        product.width_mm, product.height_mm = width_mm, height_mm
+        product.fulfilment, product.tracking = fulfilment, tracking
+        product.hs_code, product.origin_country = hs_code, origin_country.upper()
+        return product

@@ -1,0 +1,462 @@
+"""Stock changes: receive, move, adjust, reserve, release. The only way stock changes.
+
+Guarantees, for every (product, location, lot):
+- on hand is the sum of the ledger (moves in minus moves out), written in the same
+  transaction as the move;
+- on hand never drops below zero and reserved never exceeds on hand;
+- a refused call raises a FulfilError and writes nothing;
+- the same idempotency key twice applies once (the second call returns the first
+  result); the same key for a different operation is a conflict.
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from fulfil.errors import (
+    IdempotencyConflict,
+    InsufficientStock,
+    InvalidInput,
+    LocationNotStockable,
+    LotNotAllowed,
+    LotRequired,
+    ReservationExceeded,
+    SameLocation,
+    SerialAlreadyInStock,
+    UnknownLocation,
+    UnknownProduct,
+    WrongWarehouse,
+)
+from fulfil.models import (
+    Event,
+    Location,
+    LocationKind,
+    Lot,
+    Product,
+    Reservation,
+    Stock,
+    StockMove,
+    Tracking,
+)
+from fulfil.models.inventory import NO_LOT
+from fulfil.services import events, replay_safe, unit_of_work
+
+# Why stock may leave a bin into the adjustment location, by adjustment reason.
+SCRAP_REASONS = frozenset({"damage", "scrap", "expired"})
+ADJUST_REASONS = frozenset({"opening", "count", "found", "correction", *SCRAP_REASONS})
+
+
+@replay_safe
+def receive(
+    *,
+    product_id: int,
+    location_id: int,
+    qty: int,
+    key: str,
+    actor_id: int | None = None,
+    lot: str = NO_LOT,
+    expires_on: date | None = None,
+    reference: str = "",
+) -> StockMove:
+    """Book goods in from the supplier to a physical location. Safe to replay."""
+    with unit_of_work() as session:
+        product = _product(session, product_id)
+        location = _location(session, location_id)
+        supplier = _virtual(session, location.warehouse_id, LocationKind.SUPPLIER)
+        return _post_move(
+            session,
+            product=product,
+            qty=qty,
+            source=supplier,
+            destination=location,
+            lot=lot,
+            reason="receive",
+            key=key,
+            actor_id=actor_id,
+            reference=reference,
+            expires_on=expires_on,
+        )
+
+
+@replay_safe
+def move(
+    *,
+    product_id: int,
+    from_location_id: int,
+    to_location_id: int,
+    qty: int,
+    key: str,
+    actor_id: int | None = None,
+    lot: str = NO_LOT,
+    reason: str = "move",
+    reference: str = "",
+) -> StockMove:
+    """Move unreserved units between two physical locations. Safe to replay."""
+    with unit_of_work() as session:
+        product = _product(session, product_id)
+        source = _location(session, from_location_id)
+        destination = _location(session, to_location_id)
+        if source.id == destination.id:
+            raise SameLocation()
+        for end in (source, destination):
+            if end.is_virtual:
+                raise LocationNotStockable(location=end.code)
+        if destination.warehouse_id != source.warehouse_id:
+            raise WrongWarehouse(location=destination.code)
+        return _post_move(
+            session,
+            product=product,
+            qty=qty,
+            source=source,
+            destination=destination,
+            lot=lot,
+            reason=reason,
+            key=key,
+            actor_id=actor_id,
+            reference=reference,
+        )
+
+
+@replay_safe
+def adjust(
+    *,
+    product_id: int,
+    location_id: int,
+    qty_delta: int,
+    reason: str,
+    key: str,
+    actor_id: int | None = None,
+    lot: str = NO_LOT,
+    expires_on: date | None = None,
+    reference: str = "",
+) -> StockMove:
+    """Correct on hand by `qty_delta` (opening stock, counts, damage). Safe to replay.
+
+    Units found come from the warehouse's inventory-loss location; units lost go back
+    to it, or to scrap when damaged or expired, so units are conserved in the ledger.
+    """
+    if reason not in ADJUST_REASONS:
+        raise InvalidInput(
+            field="reason",
+            problem=_l("must be one of %(choices)s")
+            % {"choices": ", ".join(sorted(ADJUST_REASONS))},
+        )
+    if not isinstance(qty_delta, int) or isinstance(qty_delta, bool) or qty_delta == 0:
+        raise InvalidInput(
+            field="qty", problem=_l("must be a whole number other than 0")
+        )
+    with unit_of_work() as session:
+        product = _product(session, product_id)
+        location = _location(session, location_id)
+        kind = (
+            LocationKind.SCRAP
+            if qty_delta < 0 and reason in SCRAP_REASONS
+            else LocationKind.INVENTORY_LOSS
+        )
+        virtual = _virtual(session, location.warehouse_id, kind)
+        source, destination = (
+            (virtual, location) if qty_delta > 0 else (location, virtual)
+        )
+        return _post_move(
+            session,
+            product=product,
+            qty=abs(qty_delta),
+            source=source,
+            destination=destination,
+            lot=lot,
+            reason=reason,
+            key=key,
+            actor_id=actor_id,
+            reference=reference,
+            expires_on=expires_on,
+        )
+
+
+@replay_safe
+def reserve(
+    *,
+    product_id: int,
+    location_id: int,
+    qty: int,
+    key: str,
+    actor_id: int | None = None,
+    lot: str = NO_LOT,
+    reference: str = "",
+    order_line_id: int | None = None,
+) -> Reservation:
+    """Hold `qty` available units at one location for a purpose. Safe to replay."""
+    _check_qty(qty)
+    with unit_of_work() as session:
+        request = {
+            "product_id": product_id,
+            "location_id": location_id,
+            "qty": qty,
+            "lot": lot,
+            "reference": reference,
+        }
+        if (
+            earlier := _replayed_event(session, key, "stock.reserved", request)
+        ) is not None:
+            return session.get(Reservation, earlier.subject_id)
+        product = _product(session, product_id)
+        location = _location(session, location_id)
+        stock = _locked_stock(session, product.id, location.id, lot)
+        available = stock.available if stock else 0
+        if available < qty:
+            raise InsufficientStock(
+                sku=product.sku,
+                location=location.code,
+                available=available,
+                requested=qty,
+            )
+        stock.reserved += qty
+        reservation = Reservation(
+            stock=stock, qty=qty, reference=reference, order_line_id=order_line_id
+        )
+        session.add(reservation)
+        events.record(
+            session,
+            "stock.reserved",
+            reservation,
+            actor_id=actor_id,
+            key=key,
+            **request,
+        )
+        return reservation
+
+
+@replay_safe
+def release(
+    *, reservation_id: int, qty: int, key: str, actor_id: int | None = None
+) -> Reservation:
+    """Give back `qty` units of a reservation to available stock. Safe to replay."""
+    _check_qty(qty)
+    with unit_of_work() as session:
+        request = {"reservation_id": reservation_id, "qty": qty}
+        if _replayed_event(session, key, "stock.released", request) is not None:
+            return session.get(Reservation, reservation_id)
+        reservation = session.execute(
+            sa.select(Reservation)
+            .where(Reservation.id == reservation_id)
+            .with_for_update()
+        ).scalar_one_or_none()
+        if reservation is None:
+            raise InvalidInput(field="reservation", problem=_l("does not exist"))
+        if qty > reservation.qty:
+            raise ReservationExceeded(requested=qty, open=reservation.qty)
+        stock = _locked_stock(session, None, None, None, stock_id=reservation.stock_id)
+        reservation.qty -= qty
+        stock.reserved -= qty
+        events.record(
+            session,
+            "stock.released",
+            reservation,
+            actor_id=actor_id,
+            key=key,
+            **request,
+        )
+        return reservation
+
+
+# -- the one place a StockMove is written ---------------------------------------------
+
+
+def _post_move(
+    session: Session,
+    *,
+    product: Product,
+    qty: int,
+    source: Location,
+    destination: Location,
+    lot: str,
+    reason: str,
+    key: str,
+    actor_id: int | None,
+    reference: str,
+    expires_on: date | None = None,
+) -> StockMove:
+    _check_qty(qty)
+    _check_key(key)
+    lot = (lot or NO_LOT).strip()
+    earlier = session.execute(
+        sa.select(StockMove).where(StockMove.key == key)
+    ).scalar_one_or_none()
+    if earlier is not None:
+        same = (
+            earlier.product_id,
+            earlier.qty,
+            earlier.from_location_id,
+            earlier.to_location_id,
+            earlier.lot,
+            earlier.reason,
+        ) == (product.id, qty, source.id, destination.id, lot, reason)
+        if not same:
+            raise IdempotencyConflict(key=key)
+        return earlier
+    _check_lot(
+        session, product, lot, qty, incoming=source.is_virtual, expires_on=expires_on
+    )
+    if not source.is_virtual:
+        stock = _locked_stock(session, product.id, source.id, lot)
+        available = stock.available if stock else 0
+        if available < qty:
+            raise InsufficientStock(
+                sku=product.sku,
+                location=source.code,
+                available=available,
+                requested=qty,
+            )
+        stock.on_hand -= qty
+    if not destination.is_virtual:
+        stock = _locked_stock(session, product.id, destination.id, lot, create=True)
+        stock.on_hand += qty
+    entry = StockMove(
+        key=key,
+        product_id=product.id,
+        qty=qty,
+        from_location_id=source.id,
+        to_location_id=destination.id,
+        lot=lot,
+        reason=reason,
+        reference=reference,
+        actor_id=actor_id,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+# -- guards ---------------------------------------------------------------------------
+
+
+def _check_qty(qty) -> None:
+    if not isinstance(qty, int) or isinstance(qty, bool) or qty <= 0:
+        raise InvalidInput(field="qty", problem=_l("must be a whole number above 0"))
+
+
+def _check_key(key: str) -> None:
+    if not key or len(key) > 100:
+        raise InvalidInput(field="key", problem=_l("must be 1 to 100 characters"))
+
+
+def _check_lot(
+    session: Session,
+    product: Product,
+    lot: str,
+    qty: int,
+    *,
+    incoming: bool,
+    expires_on: date | None,
+) -> None:
+    if product.tracking == Tracking.NONE:
+        if lot:
+            raise LotNotAllowed(sku=product.sku)
+        return
+    if not lot:
+        raise LotRequired(sku=product.sku, tracking=product.tracking.value)
+    if product.tracking == Tracking.SERIAL and incoming:
+        if qty != 1:
+            raise InvalidInput(field="qty", problem=_l("a serial number is one unit"))
+        in_stock = session.scalar(
+            sa.select(sa.func.coalesce(sa.func.sum(Stock.on_hand), 0)).where(
+                Stock.product_id == product.id, Stock.lot == lot
+            )
+        )
+        if in_stock:
+            raise SerialAlreadyInStock(serial=lot, sku=product.sku)
+    if incoming:
+        _register_lot(session, product, lot, expires_on)
+
+
+def _register_lot(
+    session: Session, product: Product, code: str, expires_on: date | None
+) -> None:
+    known = session.execute(
+        sa.select(Lot).where(Lot.product_id == product.id, Lot.code == code)
+    ).scalar_one_or_none()
+    if known is None:
+        session.add(Lot(product_id=product.id, code=code, expires_on=expires_on))
+    elif expires_on and known.expires_on and known.expires_on != expires_on:
+        raise InvalidInput(
+            field="expires_on",
+            problem=_l("lot %(lot)s expires on %(date)s")
+            % {"lot": code, "date": known.expires_on.isoformat()},
+        )
+    elif expires_on and not known.expires_on:
+        known.expires_on = expires_on
+
+
+def _replayed_event(
+    session: Session, key: str, action: str, request: dict
+) -> Event | None:
+    _check_key(key)
+    earlier = session.execute(
+        sa.select(Event).where(Event.key == key)
+    ).scalar_one_or_none()
+    if earlier is None:
+        return None
+    if earlier.action != action or any(
+        earlier.data.get(k) != v for k, v in request.items()
+    ):
+        raise IdempotencyConflict(key=key)
+    return earlier
+
+
+# -- row access -----------------------------------------------------------------------
+
+
+def _product(session: Session, product_id: int) -> Product:
+    product = session.get(Product, product_id)
+    if product is None:
+        raise UnknownProduct(code=str(product_id))
+    return product
+
+
+def _location(session: Session, location_id: int) -> Location:
+    location = session.get(Location, location_id)
+    if location is None or not location.active:
+        raise UnknownLocation(code=str(location_id))
+    return location
+
+
+def _virtual(session: Session, warehouse_id: int, kind: LocationKind) -> Location:
+    return session.execute(
+        sa.select(Location).where(
+            Location.warehouse_id == warehouse_id, Location.kind == kind
+        )
+    ).scalar_one()
+
+
+def _locked_stock(
+    session: Session,
+    product_id,
+    location_id,
+    lot,
+    *,
+    create=False,
+    stock_id: int | None = None,
+) -> Stock | None:
+    """The balance row, locked for the rest of the transaction (PostgreSQL)."""
+    query = sa.select(Stock).with_for_update()
+    if stock_id is not None:
+        query = query.where(Stock.id == stock_id)
+    else:
+        query = query.where(
+            Stock.product_id == product_id,
+            Stock.location_id == location_id,
+            Stock.lot == lot,
+        )
+    stock = session.execute(query).scalar_one_or_none()
+    if stock is None and create:
+        stock = Stock(
+            product_id=product_id,
+            location_id=location_id,
+            lot=lot,
+            on_hand=0,
+            reserved=0,
+        )
+        session.add(stock)
+        session.flush()
+    return stock

@@ -1,0 +1,159 @@
+"""Users, their roles, passwords, language and badges."""
+
+import re
+import secrets
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from itsdangerous import URLSafeSerializer
+from werkzeug.security import generate_password_hash
+
+from fulfil.domain.roles import Role
+from fulfil.errors import DuplicateValue, InvalidInput, UnknownUser
+from fulfil.models import User, UserRole, Warehouse
+from fulfil.services import events, unit_of_work
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD = 8
+BADGE_SALT = "fulfil.badge"
+
+
+def badge_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt=BADGE_SALT)
+
+
+def create_user(
+    *,
+    username: str,
+    password: str,
+    roles: list[str],
+    language: str | None = None,
+    warehouse_id: int | None = None,
+    actor_id: int | None = None,
+) -> User:
+    """Create an active user with at least one role and a strongly hashed password."""
+    username = username.strip().lower()
+    if not USERNAME.match(username):
+        raise InvalidInput(
+            field="username", problem=_l("use 2-64 of a-z, 0-9, dot, dash, underscore")
+        )
+    role_set = _roles(roles)
+    _check_password(password)
+    _check_language(language)
+    with unit_of_work() as session:
+        if session.scalar(sa.select(User.id).where(User.username == username)):
+            raise DuplicateValue(field="username", value=username)
+        if warehouse_id is None:  # one site: everyone works there
+            warehouse_id = session.scalar(sa.select(sa.func.min(Warehouse.id)))
+        user = User(
+            username=username,
+            password_hash=generate_password_hash(password),
+            language=language,
+            warehouse_id=warehouse_id,
+            role_rows=[UserRole(role=role) for role in sorted(role_set)],
+        )
+        session.add(user)
+        events.record(
+            session, "user.created", user, actor_id=actor_id, roles=sorted(role_set)
+        )
+        return user
+
+
+def set_password(*, username: str, password: str, actor_id: int | None = None) -> User:
+    """Replace a user's password."""
+    _check_password(password)
+    with unit_of_work() as session:
+        user = _user(session, username)
+        user.password_hash = generate_password_hash(password)
+        events.record(session, "user.password_reset", user, actor_id=actor_id)
+        return user
+
+
+def set_active(*, username: str, active: bool, actor_id: int | None = None) -> User:
+    """Deactivate (or reactivate) a user; a deactivated user cannot log in at all."""
+    with unit_of_work() as session:
+        user = _user(session, username)
+        user.active = active
+        events.record(
+            session,
+            "user.activated" if active else "user.deactivated",
+            user,
+            actor_id=actor_id,
+        )
+        return user
+
+
+def issue_badge(*, username: str, actor_id: int | None = None) -> str:
+    """Print a new badge token for the user; every older badge stops working."""
+    with unit_of_work() as session:
+        user = _user(session, username)
+        user.badge_nonce = secrets.token_urlsafe(12)
+        events.record(session, "user.badge_issued", user, actor_id=actor_id)
+        return badge_serializer().dumps([user.id, user.badge_nonce])
+
+
+def revoke_badge(*, username: str, actor_id: int | None = None) -> User:
+    """Invalidate the user's badge without issuing a new one."""
+    with unit_of_work() as session:
+        user = _user(session, username)
+        user.badge_nonce = None
+        events.record(session, "user.badge_revoked", user, actor_id=actor_id)
+        return user
+
+
+def set_language(*, user_id: int, language: str) -> User:
+    """Remember the language a user chose."""
+    _check_language(language)
+    with unit_of_work() as session:
+        user = session.get(User, user_id)
+        user.language = language
+        return user
+
+
+def set_warehouse(*, user_id: int, warehouse_id: int) -> User:
+    """Switch the site a user works in."""
+    with unit_of_work() as session:
+        if session.get(Warehouse, warehouse_id) is None:
+            raise InvalidInput(field="warehouse", problem=_l("does not exist"))
+        user = session.get(User, user_id)
+        user.warehouse_id = warehouse_id
+        events.record(
+            session,
+            "user.warehouse_switched",
+            user,
+            actor_id=user_id,
+            warehouse_id=warehouse_id,
+        )
+        return user
+
+
+def _user(session, username: str) -> User:
+    user = session.execute(
+        sa.select(User).where(User.username == username.strip().lower())
+    ).scalar_one_or_none()
+    if user is None:
+        raise UnknownUser(username=username)
+    return user
+
+
+def _roles(roles: list[str]) -> set[Role]:
+    if not roles:
+        raise InvalidInput(field="roles", problem=_l("give at least one role"))
+    try:
+        return {Role(role) for role in roles}
+    except ValueError:
+        raise InvalidInput(
+            field="roles",
+            problem=_l("choose from %(roles)s") % {"roles": ", ".join(Role)},
+        ) from None
+
+
+def _check_password(password: str) -> None:
+    if len(password or "") < MIN_PASSWORD:
+        raise InvalidInput(field="password", problem=_l("needs at least 8 characters"))
+
+
+def _check_language(language: str | None) -> None:
+    if language is not None and language not in current_app.config["LANGUAGES"]:
+        raise InvalidInput(field="language", problem=_l("unsupported language"))

@@ -1,0 +1,1 @@
+"""Pages: one blueprint per kind of user, plus login, language and health."""

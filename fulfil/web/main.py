@@ -1,0 +1,38 @@
+"""The landing route and the per-user switches: language and warehouse."""
+
+from flask import Blueprint, abort, redirect, request, session, url_for
+from flask_login import current_user, login_required
+
+from fulfil.domain.roles import HOME_ENDPOINTS, Role
+from fulfil.services import users
+from fulfil.web.navigation import safe_next
+
+bp = Blueprint("main", __name__)
+
+
+@bp.get("/")
+@login_required
+def home():
+    """Straight to the first area the user works in."""
+    first = next(role for role in Role if role in current_user.roles)
+    return redirect(url_for(HOME_ENDPOINTS[first]))
+
+
+@bp.post("/language")
+def set_language():
+    language = request.form.get("language", "")
+    if language not in ("en", "de"):
+        abort(400, description="Unsupported language")
+    if current_user.is_authenticated:
+        users.set_language(user_id=current_user.id, language=language)
+    session["language"] = language
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"), 303)
+
+
+@bp.post("/warehouse")
+@login_required
+def set_warehouse():
+    users.set_warehouse(
+        user_id=current_user.id, warehouse_id=request.form.get("warehouse", 0, type=int)
+    )
+    return redirect(safe_next(request.form.get("next")) or url_for("main.home"), 303)

@@ -1,0 +1,61 @@
+"""Where a user may be sent back to, and the areas their roles open."""
+
+from urllib.parse import urlsplit
+
+from flask import url_for
+from flask_babel import lazy_gettext as _l
+
+from fulfil.domain.roles import HOME_ENDPOINTS, Role
+
+AREA_NAMES = {
+    Role.PICKER: _l("Picking"),
+    Role.PACKER: _l("Packing"),
+    Role.RECEIVER: _l("Receiving"),
+    Role.MANAGER: _l("Manager"),
+    Role.CUSTOMER_SERVICE: _l("Customer service"),
+    Role.ADMIN: _l("Admin"),
+}
+
+
+def safe_next(target: str | None) -> str | None:
+    """`target` if it is a path on this site, else None (no open redirects)."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def areas(user) -> list[tuple[str, str]]:
+    """(name, url) of every area the user may open, in floor order."""
+    roles = set(Role) if Role.ADMIN in user.roles else user.roles
+    return [(AREA_NAMES[role], url_for(HOME_ENDPOINTS[role])) for role in Role if role in roles]
+
+
+STATUS_NAMES = {
+    "received": _l("received"),
+    "allocated": _l("allocated"),
+    "backordered": _l("backordered"),
+    "picking": _l("picking"),
+    "packed": _l("packed"),
+    "shipped": _l("shipped"),
+    "delivered": _l("delivered"),
+    "cancelled": _l("cancelled"),
+}
+
+
+def template_context() -> dict:
+    """What base.html needs on every page: language, menu areas, warehouses."""
+    from flask_babel import get_locale
+    from flask_login import current_user
+
+    from fulfil.queries.layout import warehouses
+
+    signed_in = current_user.is_authenticated
+    return {
+        "current_language": str(get_locale() or "en"),
+        "nav_areas": areas(current_user) if signed_in else [],
+        "warehouses": warehouses() if signed_in else [],
+        "status_names": STATUS_NAMES,
+    }

@@ -1,0 +1,20 @@
+// Fulfil's own behaviour, kept small: CSRF for htmx, scanner focus, feedback.
+(function () {
+  "use strict";
+
+  // htmx requests carry the CSRF token from the page's meta tag as a header.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) event.detail.headers["X-CSRFToken"] = meta.content;
+  });
+
+  // After a swap, put the cursor back in the scan field so the next scan lands there.
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var field = event.detail.elt.querySelector("input[autofocus]") ||
+      document.querySelector("main input[autofocus]");
+    if (field) { field.focus(); field.select(); }
+    if (event.detail.elt.querySelector(".refusal") && navigator.vibrate) {
+      navigator.vibrate([80, 60, 80]);  // a refusal is felt through gloves
+    }
+  });
+})();
