@@ -41,7 +41,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from fulfil import cli, errorpages
-
     from fulfil.web.navigation import template_context
 
     app.context_processor(template_context)
@@ -52,8 +51,16 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from fulfil import models  # noqa: F401  (registers the tables for Alembic)
-    from fulfil.extensions import babel, csrf, db, htmx, limiter, login_manager, migrate
-    from fulfil.extensions import talisman
+    from fulfil.extensions import (
+        babel,
+        csrf,
+        db,
+        htmx,
+        limiter,
+        login_manager,
+        migrate,
+        talisman,
+    )
     from fulfil.web.i18n import select_locale
     from fulfil.web.session import load_user, unauthorized
 
@@ -92,5 +99,15 @@ def _register_blueprints(app: Flask) -> None:
         service,
     )
 
-    for module in (auth, main, ops, picking, packing, receiving, manager, service, admin):
+    for module in (
+        auth,
+        main,
+        ops,
+        picking,
+        packing,
+        receiving,
+        manager,
+        service,
+        admin,
+    ):
         app.register_blueprint(module.bp)

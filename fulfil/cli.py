@@ -22,8 +22,14 @@ def _fail(error: FulfilError) -> None:
 
 @user_cli.command("create")
 @click.argument("username")
-@click.option("--role", "roles", multiple=True, required=True,
-              type=click.Choice([r.value for r in Role]), help="Repeat for several roles.")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
 @click.option("--password", help="Prompted for (hidden, twice) when left out.")
 @click.option("--language", type=click.Choice(["en", "de"]))
 def create_user(username, roles, password, language):
@@ -31,8 +37,9 @@ def create_user(username, roles, password, language):
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
-        user = users.create_user(username=username, password=password, roles=list(roles),
-                                 language=language)
+        user = users.create_user(
+            username=username, password=password, roles=list(roles), language=language
+        )
     except FulfilError as error:
         _fail(error)
     click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}).")
@@ -44,7 +51,9 @@ def create_user(username, roles, password, language):
 def reset_password(username, password):
     """Give USERNAME a new password."""
     if password is None:
-        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(
+            "New password", hide_input=True, confirmation_prompt=True
+        )
     try:
         users.set_password(username=username, password=password)
     except FulfilError as error:
@@ -65,8 +74,12 @@ def deactivate(username):
 
 @user_cli.command("badge")
 @click.argument("username")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Also write a printable badge card to this PDF file.")
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write a printable badge card to this PDF file.",
+)
 def badge(username, pdf_path):
     """Issue a new badge for USERNAME (older badges stop working); print its token."""
     from fulfil.labels import badges_pdf
@@ -93,13 +106,25 @@ def check_ledger():
         click.echo(problem, err=True)
     if problems:
         sys.exit(1)
-    click.echo("Ledger balanced: every on-hand figure equals the sum of its stock moves.")
+    click.echo(
+        "Ledger balanced: every on-hand figure equals the sum of its stock moves."
+    )
 
 
 @click.command("demo")
-@click.option("--pdf", "pdf_path", type=click.Path(dir_okay=False, path_type=Path),
-              default=None, help="Where to write the labels and badges (default: instance/demo-labels.pdf).")
-def demo(pdf_path):
+@click.option(
+    "--pdf",
+    "pdf_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Where to write the labels and badges (default: instance/demo-labels.pdf).",
+)
+@click.option(
+    "--if-empty",
+    is_flag=True,
+    help="Leave an existing demo as it is instead of failing.",
+)
+def demo(pdf_path, if_empty):
     """Build the demo warehouse, products, stock, orders and users (offline)."""
     from flask import current_app
 
@@ -109,6 +134,12 @@ def demo(pdf_path):
     try:
         summary = build_demo(pdf_path=pdf_path)
     except DemoExists as error:
+        if if_empty:
+            click.echo(
+                "The database already holds a warehouse; keeping it. "
+                "Demo logins: picker / demo-picker, manager / demo-manager, ..."
+            )
+            return
         click.echo(f"Error: {error}", err=True)
         sys.exit(1)
     click.echo(

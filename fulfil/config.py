@@ -1,4 +1,4 @@
-"""Configuration from the environment, with local defaults for development and the demo."""
+"""Configuration from the environment, with local defaults for development."""
 
 import os
 import secrets
@@ -68,7 +68,7 @@ def load_config(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", production),
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
         "WTF_CSRF_TIME_LIMIT": None,  # a shift is longer than an hour
-        # Rate-limit counters live in Redis when configured, so every worker shares them.
+        # Rate-limit counters live in Redis when configured: all workers share them.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),

@@ -33,8 +33,10 @@ def register(app: Flask) -> None:
     def csrf_error(error: CSRFError):
         return render_error(
             400,
-            _("The form was missing its security token or it has expired. "
-              "Reload the page and try again."),
+            _(
+                "The form was missing its security token or it has expired. "
+                "Reload the page and try again."
+            ),
         )
 
     @app.errorhandler(FulfilError)

@@ -50,7 +50,8 @@ class InvalidInput(FulfilError):
 
 class InsufficientStock(FulfilError):
     message = _l(
-        "Only %(available)s of %(sku)s available at %(location)s; %(requested)s requested."
+        "Only %(available)s of %(sku)s available at %(location)s; "
+        "%(requested)s requested."
     )
 
 

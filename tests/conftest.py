@@ -1,5 +1,6 @@
 """Fixtures: the app on SQLite and on PostgreSQL, clients, users and stock factories."""
 
+import contextvars
 import os
 import re
 import uuid
@@ -10,13 +11,15 @@ os.environ.setdefault("SECRET_KEY", "test-secret-key")
 import psycopg
 import pytest
 import sqlalchemy as sa
+from flask import has_app_context
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 
 from fulfil import create_app
+from fulfil.domain.barcodes import make_ean13
 from fulfil.extensions import db
 from fulfil.models import LocationKind
 from fulfil.services import catalog, layout, users
-from fulfil.domain.barcodes import make_ean13
 
 DEFAULT_PG = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 PASSWORD = "correct-horse-battery"
@@ -28,7 +31,7 @@ def pytest_configure(config):
     )
 
 
-# -- databases --------------------------------------------------------------------------
+# -- databases ---------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -79,7 +82,7 @@ def _migrate(url: str) -> None:
         db.engine.dispose()
 
 
-# -- the app ----------------------------------------------------------------------------
+# -- the app -----------------------------------------------------------------
 
 
 def make_app(url: str, **overrides):
@@ -94,9 +97,21 @@ def make_app(url: str, **overrides):
     )
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context and database session, as in production,
+    although the test itself holds an app context to call services and queries."""
+
+    def open(self, *args, **kwargs):
+        if not has_app_context():  # already isolated (a followed redirect)
+            return super().open(*args, **kwargs)
+        db.session.rollback()  # end the test's read transaction: SQLite would lock
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture
 def app(database_url):
     app = make_app(database_url)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
         db.session.remove()
@@ -116,7 +131,7 @@ def runner(app):
     return app.test_cli_runner()
 
 
-# -- data through the services ------------------------------------------------------------
+# -- data through the services -----------------------------------------------
 
 
 @pytest.fixture
@@ -173,7 +188,7 @@ def make_user(app, warehouse):
     return make
 
 
-# -- acting through the browser's door ---------------------------------------------------------
+# -- acting through the browser's door ---------------------------------------
 
 
 def csrf_token(client) -> str:

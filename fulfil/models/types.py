@@ -11,7 +11,7 @@ def utcnow() -> datetime:
 
 
 def enum_column(enum_cls: type[Enum], length: int = 20) -> sa.Enum:
-    """Store an enum as its value in a VARCHAR (portable across SQLite and PostgreSQL)."""
+    """Store an enum as its value in a VARCHAR: portable to SQLite and PostgreSQL."""
     return sa.Enum(
         enum_cls,
         native_enum=False,

@@ -12,11 +12,16 @@ def physical_locations(warehouse_id: int) -> list[Location]:
     return list(
         db.session.execute(
             sa.select(Location)
-            .where(Location.warehouse_id == warehouse_id, Location.kind.not_in(VIRTUAL_KINDS))
+            .where(
+                Location.warehouse_id == warehouse_id,
+                Location.kind.not_in(VIRTUAL_KINDS),
+            )
             .order_by(Location.code)
         ).scalars()
     )
 
 
 def warehouses() -> list[Warehouse]:
-    return list(db.session.execute(sa.select(Warehouse).order_by(Warehouse.code)).scalars())
+    return list(
+        db.session.execute(sa.select(Warehouse).order_by(Warehouse.code)).scalars()
+    )

@@ -8,7 +8,9 @@ from fulfil.models import Event, Order, OrderLine
 
 def search_orders(text: str = "", limit: int = 50) -> list[Order]:
     """Newest orders first, filtered by external id or customer name/e-mail."""
-    query = sa.select(Order).order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)
+    query = (
+        sa.select(Order).order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)
+    )
     if text := text.strip():
         like = f"%{text.lower()}%"
         query = query.where(
@@ -30,7 +32,9 @@ def order_with_lines(order_id: int) -> Order | None:
 
 
 def orders_by_status() -> dict[str, int]:
-    rows = db.session.execute(sa.select(Order.status, sa.func.count()).group_by(Order.status))
+    rows = db.session.execute(
+        sa.select(Order.status, sa.func.count()).group_by(Order.status)
+    )
     return {status.value: count for status, count in rows}
 
 

@@ -62,7 +62,7 @@ def stock_of(product_id: int, warehouse_id: int | None = None) -> list[Stock]:
 
 
 def stock_totals(warehouse_id: int) -> dict[str, int]:
-    """Units on hand and reserved in a warehouse, and how many SKUs and bins hold them."""
+    """Units on hand and reserved in a warehouse; how many SKUs and bins hold them."""
     row = db.session.execute(
         sa.select(
             sa.func.coalesce(sa.func.sum(Stock.on_hand), 0),
@@ -102,10 +102,14 @@ def ledger_mismatches() -> list[str]:
     physical location, and reserved must equal the reservations still held.
     """
     ledger: dict[tuple, int] = defaultdict(int)
-    for column, sign in ((StockMove.to_location_id, 1), (StockMove.from_location_id, -1)):
+    for column, sign in (
+        (StockMove.to_location_id, 1),
+        (StockMove.from_location_id, -1),
+    ):
         rows = db.session.execute(
-            sa.select(StockMove.product_id, column, StockMove.lot, sa.func.sum(StockMove.qty))
-            .group_by(StockMove.product_id, column, StockMove.lot)
+            sa.select(
+                StockMove.product_id, column, StockMove.lot, sa.func.sum(StockMove.qty)
+            ).group_by(StockMove.product_id, column, StockMove.lot)
         )
         for product_id, location_id, lot, qty in rows:
             ledger[(product_id, location_id, lot)] += sign * qty
@@ -128,15 +132,14 @@ def ledger_mismatches() -> list[str]:
         balances[at] = stock.on_hand
         if stock.on_hand < 0 or not 0 <= stock.reserved <= stock.on_hand:
             problems.append(f"{at}: on hand {stock.on_hand}, reserved {stock.reserved}")
-        if stock.reserved != held.get(stock.id, 0):
-            problems.append(
-                f"{at}: reserved {stock.reserved} but reservations hold {held.get(stock.id, 0)}"
-            )
+        if stock.reserved != (holding := held.get(stock.id, 0)):
+            problems.append(f"{at}: reserved {stock.reserved}, reservations {holding}")
     for at, qty in ledger.items():
         if at[1] not in virtual and balances.get(at, 0) != qty:
-            problems.append(f"{at}: ledger says {qty}, stock says {balances.get(at, 0)}")
+            problems.append(
+                f"{at}: ledger says {qty}, stock says {balances.get(at, 0)}"
+            )
     for at, qty in balances.items():
         if at not in ledger and qty != 0:
             problems.append(f"{at}: stock says {qty} without any ledger row")
     return problems
-

@@ -12,7 +12,6 @@ from fulfil.models import User
 from fulfil.services.users import badge_serializer
 
 
-
 @cache
 def _dummy_hash() -> str:
     """Checked when the username is unknown, so a wrong name costs as long as a wrong

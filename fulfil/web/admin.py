@@ -17,8 +17,13 @@ guard(bp, Role.ADMIN)
 
 def _page(status: int = 200, **context):
     return (
-        render_template("admin/home.html", users=user_queries.all_users(),
-                        role_names=AREA_NAMES, roles=list(Role), **context),
+        render_template(
+            "admin/home.html",
+            users=user_queries.all_users(),
+            role_names=AREA_NAMES,
+            roles=list(Role),
+            **context,
+        ),
         status,
     )
 
@@ -33,8 +38,10 @@ def create_user():
     form = request.form
     try:
         user = users.create_user(
-            username=form.get("username", ""), password=form.get("password", ""),
-            roles=form.getlist("roles"), actor_id=current_user.id,
+            username=form.get("username", ""),
+            password=form.get("password", ""),
+            roles=form.getlist("roles"),
+            actor_id=current_user.id,
         )
     except FulfilError as refusal:
         return _page(refusal.status, refusal=refusal, values=form)
@@ -57,5 +64,6 @@ def issue_badge(username: str):
     from fulfil.labels import qr_svg  # reportlab and qrcode load only when printing
 
     token = users.issue_badge(username=username, actor_id=current_user.id)
-    return render_template("admin/badge.html", username=username, token=token,
-                           qr=qr_svg(token))
+    return render_template(
+        "admin/badge.html", username=username, token=token, qr=qr_svg(token)
+    )

@@ -29,9 +29,13 @@ def login():
 @bp.post("/login")
 @limiter.limit(_login_limit, deduct_when=_failed)
 def password_login():
-    user = user_by_credentials(request.form.get("username", ""), request.form.get("password", ""))
+    user = user_by_credentials(
+        request.form.get("username", ""), request.form.get("password", "")
+    )
     if user is None:
-        return _refused(_("Wrong username or password."), username=request.form.get("username", ""))
+        return _refused(
+            _("Wrong username or password."), username=request.form.get("username", "")
+        )
     return _welcome(user)
 
 
@@ -59,7 +63,10 @@ def _welcome(user):
 def _refused(message: str, **context):
     return (
         render_template(
-            "auth/login.html", error=message, next=safe_next(request.form.get("next")), **context
+            "auth/login.html",
+            error=message,
+            next=safe_next(request.form.get("next")),
+            **context,
         ),
         401,
     )

@@ -11,7 +11,9 @@ def wants_fragment(hx: HTMX = htmx) -> bool:
     return bool(hx) and not hx.boosted and not hx.history_restore_request
 
 
-def page_or_fragment(page: str, fragment: str, status: int = 200, **context) -> Response:
+def page_or_fragment(
+    page: str, fragment: str, status: int = 200, **context
+) -> Response:
     template = fragment if wants_fragment() else page
     response = make_response(render_template(template, **context), status)
     response.vary.add("HX-Request")

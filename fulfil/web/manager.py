@@ -32,11 +32,17 @@ def product_stock():
     try:
         product = stock.product_by_code(code)
     except FulfilError as refusal:
-        return page_or_fragment("manager/stock.html", "manager/_stock.html", 404,
-                                refusal=refusal, code=code)
+        return page_or_fragment(
+            "manager/stock.html", "manager/_stock.html", 404, refusal=refusal, code=code
+        )
     rows = stock.stock_of(product.id, current_user.warehouse_id)
-    return page_or_fragment("manager/stock.html", "manager/_stock.html",
-                            product=product, rows=rows, code=code)
+    return page_or_fragment(
+        "manager/stock.html",
+        "manager/_stock.html",
+        product=product,
+        rows=rows,
+        code=code,
+    )
 
 
 @bp.get("/labels.pdf")
@@ -45,4 +51,6 @@ def location_labels():
     from fulfil.labels import location_labels_pdf
 
     pdf = location_labels_pdf(layout.physical_locations(current_user.warehouse_id))
-    return send_file(pdf, mimetype="application/pdf", download_name="location-labels.pdf")
+    return send_file(
+        pdf, mimetype="application/pdf", download_name="location-labels.pdf"
+    )

@@ -22,7 +22,12 @@ def safe_next(target: str | None) -> str | None:
     if not target:
         return None
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+    if (
+        parts.scheme
+        or parts.netloc
+        or not target.startswith("/")
+        or target.startswith("//")
+    ):
         return None
     return target
 
@@ -30,7 +35,11 @@ def safe_next(target: str | None) -> str | None:
 def areas(user) -> list[tuple[str, str]]:
     """(name, url) of every area the user may open, in floor order."""
     roles = set(Role) if Role.ADMIN in user.roles else user.roles
-    return [(AREA_NAMES[role], url_for(HOME_ENDPOINTS[role])) for role in Role if role in roles]
+    return [
+        (AREA_NAMES[role], url_for(HOME_ENDPOINTS[role]))
+        for role in Role
+        if role in roles
+    ]
 
 
 STATUS_NAMES = {

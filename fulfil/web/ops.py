@@ -18,11 +18,18 @@ def healthz():
         db.session.execute(sa.text("SELECT 1"))
     except sa.exc.SQLAlchemyError as error:
         db.session.rollback()
-        body = {"status": "unavailable", "database": {"ok": False, "error": type(error).__name__}}
+        body = {
+            "status": "unavailable",
+            "database": {"ok": False, "error": type(error).__name__},
+        }
         return jsonify(body), 503
     latency = round((time.perf_counter() - started) * 1000, 2)
     body = {
         "status": "ok",
-        "database": {"ok": True, "dialect": db.engine.dialect.name, "latency_ms": latency},
+        "database": {
+            "ok": True,
+            "dialect": db.engine.dialect.name,
+            "latency_ms": latency,
+        },
     }
     return jsonify(body)

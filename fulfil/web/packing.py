@@ -25,8 +25,10 @@ def item():
     try:
         product = stock.product_by_code(code)
     except FulfilError as refusal:
-        return page_or_fragment("packing/home.html", "packing/_item.html", 404,
-                                refusal=refusal, code=code)
+        return page_or_fragment(
+            "packing/home.html", "packing/_item.html", 404, refusal=refusal, code=code
+        )
     rows = stock.stock_of(product.id, current_user.warehouse_id)
-    return page_or_fragment("packing/home.html", "packing/_item.html",
-                            product=product, rows=rows)
+    return page_or_fragment(
+        "packing/home.html", "packing/_item.html", product=product, rows=rows
+    )

@@ -25,7 +25,12 @@ def bin_contents():
     try:
         location = stock.location_by_code(current_user.warehouse_id, code)
     except FulfilError as refusal:
-        return page_or_fragment("picking/home.html", "picking/_bin.html", 404,
-                                refusal=refusal, code=code)
-    return page_or_fragment("picking/home.html", "picking/_bin.html",
-                            location=location, rows=stock.stock_at(location.id))
+        return page_or_fragment(
+            "picking/home.html", "picking/_bin.html", 404, refusal=refusal, code=code
+        )
+    return page_or_fragment(
+        "picking/home.html",
+        "picking/_bin.html",
+        location=location,
+        rows=stock.stock_at(location.id),
+    )

@@ -18,8 +18,13 @@ guard(bp, Role.RECEIVER)
 
 def _form(status: int = 200, **context):
     # A fresh key per rendered form: submitting the same form twice books it once.
-    return page_or_fragment("receiving/home.html", "receiving/_form.html", status,
-                            key=uuid.uuid4().hex, **context)
+    return page_or_fragment(
+        "receiving/home.html",
+        "receiving/_form.html",
+        status,
+        key=uuid.uuid4().hex,
+        **context,
+    )
 
 
 @bp.get("/")
@@ -31,13 +36,18 @@ def home():
 def receive():
     form = request.form
     try:
-        location = stock.location_by_code(current_user.warehouse_id, form.get("location", ""))
+        location = stock.location_by_code(
+            current_user.warehouse_id, form.get("location", "")
+        )
         product = stock.product_by_code(form.get("barcode", ""))
         qty = form.get("qty", 1, type=int)
         move = inventory.receive(
-            product_id=product.id, location_id=location.id,
-            qty=qty if qty is not None else 0, lot=form.get("lot", ""),
-            key=form.get("key", ""), actor_id=current_user.id,
+            product_id=product.id,
+            location_id=location.id,
+            qty=qty if qty is not None else 0,
+            lot=form.get("lot", ""),
+            key=form.get("key", ""),
+            actor_id=current_user.id,
             reference=form.get("reference", ""),
         )
     except FulfilError as refusal:

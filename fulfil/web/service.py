@@ -14,8 +14,12 @@ guard(bp, Role.CUSTOMER_SERVICE)
 @bp.get("/")
 def home():
     query = request.args.get("q", "")
-    return page_or_fragment("service/home.html", "service/_results.html",
-                            q=query, orders=orders.search_orders(query))
+    return page_or_fragment(
+        "service/home.html",
+        "service/_results.html",
+        q=query,
+        orders=orders.search_orders(query),
+    )
 
 
 @bp.get("/orders/<int:order_id>")
@@ -23,5 +27,9 @@ def order(order_id: int):
     found = orders.order_with_lines(order_id)
     if found is None:
         abort(404)
-    return page_or_fragment("service/order.html", "service/_order.html",
-                            order=found, events=orders.timeline("orders", order_id))
+    return page_or_fragment(
+        "service/order.html",
+        "service/_order.html",
+        order=found,
+        events=orders.timeline("orders", order_id),
+    )

@@ -66,7 +66,7 @@ def test_random_stock_operations_keep_every_invariant(app, make_product, loc):
             self.done: list[tuple] = []  # (service, kwargs) that succeeded, for replays
             self.keys = iter(range(10**9))
 
-        # -- helpers ---------------------------------------------------------------------
+        # -- helpers ----------------------------------------------------------
 
         def cell(self, product, code, lot):
             return self.model.setdefault((product.id, bins[code], lot), [0, 0])
@@ -86,7 +86,7 @@ def test_random_stock_operations_keep_every_invariant(app, make_product, loc):
             assert snapshot() == before, "a refused operation changed something"
             return None
 
-        # -- rules -----------------------------------------------------------------------
+        # -- rules ------------------------------------------------------------
 
         @rule(
             product=st.sampled_from(products),
@@ -189,7 +189,7 @@ def test_random_stock_operations_keep_every_invariant(app, make_product, loc):
 
         @rule(data=st.data())
         def replay(self, data):
-            """Sending a done operation again (a retry, an offline replay) changes nothing."""
+            """Sending a done operation again (a retry, a replay) changes nothing."""
             if not self.done:
                 return
             service, kwargs = data.draw(st.sampled_from(self.done))
@@ -197,7 +197,7 @@ def test_random_stock_operations_keep_every_invariant(app, make_product, loc):
             service(**kwargs)
             assert snapshot() == before
 
-        # -- invariants ------------------------------------------------------------------
+        # -- invariants -------------------------------------------------------
 
         @invariant()
         def matches_the_model_and_the_ledger(self):

@@ -1,0 +1,231 @@
+"""Printable labels: QR codes as inline SVG, location labels and badge cards as PDF."""
+
+import io
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import qrcode
+from markupsafe import Markup
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from fulfil.models import Location
+
+PAGE_W, PAGE_H = A4
+BOLD, REGULAR = "Helvetica-Bold", "Helvetica"
+
+# Location labels: the 24-up A4 sheet (3 x 8 of 63.5 x 33.9 mm, e.g. Avery L7159).
+LABEL_W, LABEL_H = 63.5 * mm, 33.9 * mm
+LABEL_COLS, LABEL_ROWS = 3, 8
+LABEL_LEFT, LABEL_TOP, LABEL_PITCH_X = 6.46 * mm, 12.9 * mm, 66.04 * mm
+LABEL_PAD = 3 * mm
+
+# Badges: ID-1 (credit card) size, 2 x 5 per A4 page, with cut lines.
+CARD_W, CARD_H = 85.6 * mm, 54 * mm
+CARD_COLS, CARD_ROWS = 2, 5
+CARD_LEFT = (PAGE_W - CARD_COLS * CARD_W) / 2
+CARD_TOP = (PAGE_H - CARD_ROWS * CARD_H) / 2
+CARD_PAD = 4 * mm
+
+
+def _qr_matrix(text: str, border: int) -> list[list[bool]]:
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=border)
+    qr.add_data(text)
+    qr.make(fit=True)
+    return qr.get_matrix()
+
+
+def _runs(row: list[bool]) -> Iterable[tuple[int, int]]:
+    """(start, length) of each run of dark modules in one row."""
+    start = None
+    for i, dark in enumerate([*row, False]):
+        if dark and start is None:
+            start = i
+        elif not dark and start is not None:
+            yield start, i - start
+            start = None
+
+
+def qr_svg(text: str, label: str | None = None) -> Markup:
+    """An inline SVG QR code of `text` that fills its container; no style attributes."""
+    matrix = _qr_matrix(text, border=4)
+    n = len(matrix)
+    path = "".join(
+        f"M{x} {y}h{length}v1h-{length}z"
+        for y, row in enumerate(matrix)
+        for x, length in _runs(row)
+    )
+    return Markup(
+        '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" width="100%" '
+        'height="100%" role="img" aria-label="{label}" shape-rendering="crispEdges">'
+        '<rect width="{n}" height="{n}" fill="#fff"/><path d="{path}" fill="#000"/>'
+        "</svg>"
+    ).format(n=n, label=label or f"QR code: {text}", path=path)
+
+
+def _draw_qr(canvas: Canvas, text: str, x: float, y: float, size: float) -> None:
+    """Draw a QR code of `text` as vector squares, its lower-left corner at (x, y)."""
+    matrix = _qr_matrix(text, border=2)
+    module = size / len(matrix)
+    path = canvas.beginPath()
+    for row_number, row in enumerate(matrix):
+        top = y + size - (row_number + 1) * module
+        for start, length in _runs(row):
+            path.rect(x + start * module, top, length * module, module)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def _fit(text: str, font: str, largest: float, width: float) -> float:
+    """The largest font size up to `largest` at which `text` fits in `width`."""
+    return min(largest, largest * width / max(stringWidth(text, font, largest), 1))
+
+
+def _slots(
+    left: float, top: float, pitch_x: float, pitch_y: float, cols: int, rows: int
+):
+    """Lower-left corners of a page's grid cells, row by row from the top."""
+    return [
+        (left + col * pitch_x, PAGE_H - top - (row + 1) * pitch_y)
+        for row in range(rows)
+        for col in range(cols)
+    ]
+
+
+def _pages(canvas: Canvas, items: Sequence, slots: list, draw_one) -> None:
+    """Draw the items into the slots, as many pages as needed."""
+    for first in range(0, len(items), len(slots)):
+        for item, (x, y) in zip(items[first : first + len(slots)], slots, strict=False):
+            draw_one(canvas, item, x, y)
+        canvas.showPage()
+
+
+def _location_details(location: Location) -> str:
+    parts = [
+        f"{name} {value}"
+        for name, value in (
+            ("Zone", location.zone),
+            ("Aisle", location.aisle),
+            ("Bay", location.bay),
+            ("Level", location.level),
+        )
+        if value
+    ]
+    kind = str(getattr(location.kind, "value", location.kind)).replace("_", " ")
+    return " · ".join([*parts, kind.capitalize()])
+
+
+def _draw_location_label(
+    canvas: Canvas, location: Location, x: float, y: float
+) -> None:
+    inner_w = LABEL_W - 2 * LABEL_PAD
+    code_size = _fit(location.code, BOLD, 28, inner_w)
+    canvas.setFillColorRGB(0, 0, 0)
+    canvas.setFont(BOLD, code_size)
+    canvas.drawString(
+        x + LABEL_PAD, y + LABEL_H - LABEL_PAD - 0.75 * code_size, location.code
+    )
+    qr_size = LABEL_H - 2 * LABEL_PAD - 0.8 * code_size
+    _draw_qr(
+        canvas, location.code, x + LABEL_W - LABEL_PAD - qr_size, y + LABEL_PAD, qr_size
+    )
+    # Codes of up to about 16 characters keep bars of 0.19 mm or more; scanners need it.
+    bars_w = inner_w - qr_size - 1 * mm
+    barcode = Code128(
+        location.code, barWidth=1, barHeight=1, humanReadable=False, quiet=False
+    )
+    bar_width = min(0.4 * mm, bars_w / barcode.width)
+    bars_h = qr_size - 5 * mm
+    barcode = Code128(
+        location.code,
+        barWidth=bar_width,
+        barHeight=bars_h,
+        humanReadable=False,
+        quiet=False,
+    )
+    barcode.drawOn(canvas, x + LABEL_PAD, y + LABEL_PAD + 3.5 * mm)
+    details = _location_details(location)
+    canvas.setFont(REGULAR, _fit(details, REGULAR, 6.5, bars_w))
+    canvas.drawString(x + LABEL_PAD, y + LABEL_PAD + 0.5 * mm, details)
+
+
+def _draw_badge(
+    canvas: Canvas, badge: tuple[str, str, str], x: float, y: float
+) -> None:
+    username, roles, token = badge
+    canvas.setStrokeColorRGB(0.7, 0.7, 0.7)
+    canvas.setLineWidth(0.5)
+    canvas.roundRect(x, y, CARD_W, CARD_H, 3 * mm, stroke=1, fill=0)
+    qr_size = CARD_H - 2 * CARD_PAD - 6 * mm
+    _draw_qr(canvas, token, x + CARD_W - CARD_PAD - qr_size, y + 7 * mm, qr_size)
+    text_w = CARD_W - 3 * CARD_PAD - qr_size
+    top = y + CARD_H - CARD_PAD
+    canvas.setFillColorRGB(0.35, 0.35, 0.35)
+    canvas.setFont(BOLD, 8)
+    canvas.drawString(x + CARD_PAD, top - 7, "FULFIL")
+    canvas.setFillColorRGB(0, 0, 0)
+    name_size = _fit(username, BOLD, 20, text_w)
+    canvas.setFont(BOLD, name_size)
+    canvas.drawString(x + CARD_PAD, top - 10 * mm, username)
+    canvas.setFont(REGULAR, _fit(roles, REGULAR, 9, text_w))
+    canvas.drawString(x + CARD_PAD, top - 10 * mm - 14, roles)
+    canvas.setFillColorRGB(0.35, 0.35, 0.35)
+    canvas.setFont(REGULAR, 6.5)
+    for line_number, line in enumerate(("Scan to sign in.", "Keep it like a key.")):
+        canvas.drawString(x + CARD_PAD, y + CARD_PAD + (1 - line_number) * 8, line)
+
+
+def _draw_location_labels(canvas: Canvas, locations: Sequence[Location]) -> None:
+    slots = _slots(
+        LABEL_LEFT, LABEL_TOP, LABEL_PITCH_X, LABEL_H, LABEL_COLS, LABEL_ROWS
+    )
+    _pages(canvas, locations, slots, _draw_location_label)
+
+
+def _draw_badges(canvas: Canvas, badges: Sequence[tuple[str, str, str]]) -> None:
+    slots = _slots(CARD_LEFT, CARD_TOP, CARD_W, CARD_H, CARD_COLS, CARD_ROWS)
+    _pages(canvas, badges, slots, _draw_badge)
+
+
+def _pdf(title: str, draw) -> io.BytesIO:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("Fulfil")
+    draw(canvas)
+    canvas.save()
+    buffer.seek(0)
+    return buffer
+
+
+def location_labels_pdf(locations: Iterable[Location]) -> io.BytesIO:
+    """An A4 PDF of location labels (code, Code 128 and QR), 24 to a sheet."""
+    locations = list(locations)
+    return _pdf("Fulfil location labels", lambda c: _draw_location_labels(c, locations))
+
+
+def badges_pdf(badges: list[tuple[str, str, str]]) -> io.BytesIO:
+    """An A4 PDF of credit-card badges from (username, roles, token), 10 to a sheet."""
+    return _pdf("Fulfil badges", lambda c: _draw_badges(c, badges))
+
+
+def demo_sheet_pdf(
+    locations: Iterable[Location],
+    badges: list[tuple[str, str, str]],
+    path: Path | None = None,
+) -> io.BytesIO:
+    """Badges first, then location labels, in one PDF; also saved to `path` if given."""
+    locations = list(locations)
+
+    def draw(canvas: Canvas) -> None:
+        _draw_badges(canvas, badges)
+        _draw_location_labels(canvas, locations)
+
+    pdf = _pdf("Fulfil demo: badges and location labels", draw)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(pdf.getvalue())
+    return pdf

@@ -1,0 +1,62 @@
+"""A picker on a phone: password login, badge login, the home screen, two languages."""
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_picker_logs_in_with_a_password(page: Page):
+    page.goto("/")
+    page.get_by_text("Log in with password").click()
+    page.get_by_label("Username").fill("pia")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+    expect(page).to_have_url(re.compile(r"/pick/$"))
+    expect(page.get_by_role("heading", name="Picking")).to_be_visible()
+    expect(page.get_by_label("Scan a bin to see what is in it")).to_be_focused()
+
+
+def test_a_wrong_password_is_explained(page: Page):
+    page.goto("/login")
+    page.get_by_text("Log in with password").click()
+    page.get_by_label("Username").fill("pia")
+    page.get_by_label("Password").fill("not-my-password")
+    page.get_by_role("button", name="Log in", exact=True).click()
+
+    expect(page.get_by_role("alert")).to_have_text("Wrong username or password.")
+
+
+def test_a_picker_scans_a_badge_and_switches_language(page: Page, live_app):
+    page.goto("/login")
+    # A handheld scanner types the QR code's content and presses Enter.
+    page.get_by_label("Scan your badge").fill(live_app.config["PIA_BADGE"])
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Picking")).to_be_visible()
+
+    page.get_by_text("Menu").click()
+    page.get_by_role("button", name="Deutsch").click()
+    expect(page.get_by_role("heading", name="Kommissionierung")).to_be_visible()
+    expect(page.locator("html")).to_have_attribute("lang", "de")
+
+    page.get_by_text("Menü").click()
+    page.get_by_role("button", name="English").click()
+    expect(page.get_by_role("heading", name="Picking")).to_be_visible()
+
+
+def test_the_bin_lookup_swaps_in_place(page: Page, live_app):
+    page.goto("/login")
+    page.get_by_label("Scan your badge").fill(live_app.config["PIA_BADGE"])
+    page.keyboard.press("Enter")
+
+    field = page.get_by_label("Scan a bin to see what is in it")
+    field.fill("NOPE-1")
+    field.press("Enter")
+
+    expect(page.get_by_role("alert")).to_contain_text("No location NOPE-1")
+    expect(field).to_be_focused()

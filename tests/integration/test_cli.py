@@ -1,0 +1,125 @@
+"""The admin's command line: users, badges, the ledger check and the demo."""
+
+import sqlalchemy as sa
+
+from fulfil.extensions import db
+from fulfil.models import Location, Order, Product, User
+from fulfil.queries.users import user_by_badge, user_by_credentials
+from tests.conftest import assert_ledger_balanced
+
+
+def test_creating_the_first_admin(runner):
+    result = runner.invoke(
+        args=[
+            "user",
+            "create",
+            "boss",
+            "--role",
+            "admin",
+            "--role",
+            "manager",
+            "--password",
+            "s3cret-enough",
+        ]
+    )
+
+    assert result.exit_code == 0, result.output
+    user = user_by_credentials("boss", "s3cret-enough")
+    assert user is not None and {r.value for r in user.roles} == {"admin", "manager"}
+
+
+def test_the_password_is_prompted_for_when_not_given(runner):
+    result = runner.invoke(
+        args=["user", "create", "anna", "--role", "picker"],
+        input="long-password\nlong-password\n",
+    )
+
+    assert result.exit_code == 0, result.output
+    assert user_by_credentials("anna", "long-password") is not None
+
+
+def test_a_short_password_is_refused_with_the_reason(runner):
+    result = runner.invoke(
+        args=["user", "create", "anna", "--role", "picker", "--password", "short"]
+    )
+
+    assert result.exit_code == 1
+    assert "at least 8 characters" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
+
+
+def test_reset_password_and_deactivate(runner):
+    runner.invoke(
+        args=[
+            "user",
+            "create",
+            "anna",
+            "--role",
+            "picker",
+            "--password",
+            "first-password",
+        ]
+    )
+
+    assert (
+        runner.invoke(
+            args=["user", "reset-password", "anna", "--password", "second-password"]
+        ).exit_code
+        == 0
+    )
+    assert user_by_credentials("anna", "second-password") is not None
+    assert runner.invoke(args=["user", "deactivate", "anna"]).exit_code == 0
+    assert user_by_credentials("anna", "second-password") is None
+
+
+def test_printing_a_badge_gives_a_working_token_and_a_card(runner, tmp_path):
+    runner.invoke(
+        args=[
+            "user",
+            "create",
+            "anna",
+            "--role",
+            "picker",
+            "--password",
+            "first-password",
+        ]
+    )
+    card = tmp_path / "anna.pdf"
+
+    result = runner.invoke(args=["user", "badge", "anna", "--pdf", str(card)])
+
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    assert user_by_badge(token).username == "anna"
+    assert card.read_bytes().startswith(b"%PDF")
+
+
+def test_unknown_users_are_named(runner):
+    result = runner.invoke(args=["user", "deactivate", "nobody"])
+
+    assert result.exit_code == 1
+    assert "No user nobody" in result.output
+
+
+def test_the_demo_builds_a_warehouse_with_stock_orders_and_users(runner, tmp_path):
+    pdf = tmp_path / "labels.pdf"
+
+    result = runner.invoke(args=["demo", "--pdf", str(pdf)])
+
+    assert result.exit_code == 0, result.output
+    assert "picker" in result.output and "demo-picker" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Location)) > 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) > 100
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Order)) >= 40
+    assert pdf.read_bytes().startswith(b"%PDF")
+    assert_ledger_balanced()
+    assert runner.invoke(args=["stock", "check-ledger"]).exit_code == 0
+
+
+def test_the_demo_refuses_to_run_twice(runner, tmp_path):
+    runner.invoke(args=["demo", "--pdf", str(tmp_path / "a.pdf")])
+
+    result = runner.invoke(args=["demo", "--pdf", str(tmp_path / "b.pdf")])
+
+    assert result.exit_code == 1
+    assert "Error" in result.output

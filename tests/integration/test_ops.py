@@ -1,0 +1,52 @@
+"""Health checks for load balancers, and configuration from the environment."""
+
+import pytest
+
+from fulfil import create_app
+from fulfil.config import ConfigError
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+    assert response.json["database"]["ok"] is True
+
+
+def test_healthz_answers_503_when_the_database_is_unreachable():
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=1"
+        }
+    )
+
+    response = app.test_client().get("/healthz")
+
+    assert response.status_code == 503
+    assert response.json["database"]["ok"] is False
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.setenv("FULFIL_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY")
+
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_cookies_are_secure(monkeypatch):
+    monkeypatch.setenv("FULFIL_ENV", "production")
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_postgres_urls_from_hosting_platforms_get_the_psycopg_driver(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db.internal:5432/fulfil")
+
+    app = create_app()
+
+    assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql+psycopg://")
