@@ -54,6 +54,21 @@ STATUS_NAMES = {
 }
 
 
+REASON_NAMES = {
+    "receive": _l("received"),
+    "putaway": _l("put away"),
+    "move": _l("moved"),
+    "pick": _l("picked"),
+    "opening": _l("opening stock"),
+    "count": _l("count correction"),
+    "found": _l("found"),
+    "correction": _l("correction"),
+    "damage": _l("damaged"),
+    "scrap": _l("scrapped"),
+    "expired": _l("expired"),
+}
+
+
 def template_context() -> dict:
     """What base.html needs on every page: language, menu areas, warehouses."""
     from flask_babel import get_locale
@@ -67,4 +82,5 @@ def template_context() -> dict:
         "nav_areas": areas(current_user) if signed_in else [],
         "warehouses": warehouses() if signed_in else [],
         "status_names": STATUS_NAMES,
+        "reason_names": REASON_NAMES,
     }

@@ -8,6 +8,15 @@
     if (meta) event.detail.headers["X-CSRFToken"] = meta.content;
   });
 
+  // A scanner ends each code with Enter. In a form with several scan fields, Enter
+  // moves on to the next empty field instead of submitting half a form.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Enter" || !event.target.matches(".scan input")) return;
+    var fields = Array.prototype.slice.call(event.target.form.querySelectorAll(".scan input"));
+    var next = fields.slice(fields.indexOf(event.target) + 1).find(function (f) { return !f.value; });
+    if (next) { event.preventDefault(); next.focus(); }
+  });
+
   // After a swap, put the cursor back in the scan field so the next scan lands there.
   document.addEventListener("htmx:afterSettle", function (event) {
     var field = event.detail.elt.querySelector("input[autofocus]") ||

@@ -116,10 +116,16 @@ def test_the_demo_builds_a_warehouse_with_stock_orders_and_users(runner, tmp_pat
     assert runner.invoke(args=["stock", "check-ledger"]).exit_code == 0
 
 
-def test_the_demo_refuses_to_run_twice(runner, tmp_path):
-    runner.invoke(args=["demo", "--pdf", str(tmp_path / "a.pdf")])
-
+def test_the_demo_refuses_to_overwrite_a_warehouse(runner, warehouse, tmp_path):
     result = runner.invoke(args=["demo", "--pdf", str(tmp_path / "b.pdf")])
 
     assert result.exit_code == 1
     assert "Error" in result.output
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == 0
+
+
+def test_the_demo_keeps_an_existing_warehouse_when_asked(runner, warehouse, tmp_path):
+    result = runner.invoke(args=["demo", "--if-empty", "--pdf", str(tmp_path / "b.pdf")])
+
+    assert result.exit_code == 0
+    assert "keeping it" in result.output

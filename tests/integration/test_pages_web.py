@@ -113,7 +113,7 @@ def test_the_browser_language_picks_german(client, login):
 
     response = client.get("/pick/", headers={"Accept-Language": "de-DE,de;q=0.9"})
 
-    assert "Behälter scannen" in response.get_data(as_text=True)
+    assert "Lagerplatz scannen, um" in response.get_data(as_text=True)
     assert '<html lang="de">' in response.get_data(as_text=True)
 
 
@@ -123,7 +123,7 @@ def test_the_language_switch_is_remembered_for_the_user(client, login, post):
     post("/language", {"language": "de", "next": "/pick/"})
     response = client.get("/pick/", headers={"Accept-Language": "en"})
 
-    assert "Behälter scannen" in response.get_data(as_text=True)
+    assert "Lagerplatz scannen, um" in response.get_data(as_text=True)
     db.session.refresh(user)
     assert user.language == "de"
 
