@@ -247,3 +247,20 @@ def pytest_collection_modifyitems(config, items):
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """Redis for shared rate-limit counters. In CI its absence fails the run."""
+    import redis
+
+    url = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        if os.environ.get("CI"):
+            pytest.fail(
+                f"Redis is required in CI and is not reachable at {url}: {error}"
+            )
+        pytest.skip(f"Redis not reachable at {url}")
+    return url

@@ -40,11 +40,10 @@ def receive():
             current_user.warehouse_id, form.get("location", "")
         )
         product = stock.product_by_code(form.get("barcode", ""))
-        qty = form.get("qty", 1, type=int)
         move = inventory.receive(
             product_id=product.id,
             location_id=location.id,
-            qty=qty if qty is not None else 0,
+            qty=form.get("qty", 0, type=int),  # not a number: 0, refused below
             lot=form.get("lot", ""),
             key=form.get("key", ""),
             actor_id=current_user.id,

@@ -190,3 +190,41 @@ def test_pages_carry_security_headers(client):
     assert "default-src 'self'" in headers["Content-Security-Policy"]
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_failed_logins_are_counted_in_redis_across_workers(
+    database_url, client, make_user, post, redis_url
+):
+    """Two web processes behind a load balancer share one login limit."""
+    import uuid
+
+    from tests.conftest import make_app
+
+    picker = make_user("picker")
+    shared = {
+        "RATELIMIT_STORAGE_URI": redis_url,
+        "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
+    }
+    first_worker = make_app(database_url, **shared).test_client()
+    for _ in range(5):
+        token = csrf_token(first_worker)
+        first_worker.post(
+            "/login",
+            data={
+                "csrf_token": token,
+                "username": picker.username,
+                "password": "wrong-password",
+            },
+        )
+
+    second_worker = make_app(database_url, **shared).test_client()
+    response = second_worker.post(
+        "/login",
+        data={
+            "csrf_token": csrf_token(second_worker),
+            "username": picker.username,
+            "password": PASSWORD,
+        },
+    )
+
+    assert response.status_code == 429

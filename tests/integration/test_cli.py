@@ -125,7 +125,9 @@ def test_the_demo_refuses_to_overwrite_a_warehouse(runner, warehouse, tmp_path):
 
 
 def test_the_demo_keeps_an_existing_warehouse_when_asked(runner, warehouse, tmp_path):
-    result = runner.invoke(args=["demo", "--if-empty", "--pdf", str(tmp_path / "b.pdf")])
+    result = runner.invoke(
+        args=["demo", "--if-empty", "--pdf", str(tmp_path / "b.pdf")]
+    )
 
     assert result.exit_code == 0
     assert "keeping it" in result.output

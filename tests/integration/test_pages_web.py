@@ -157,3 +157,20 @@ def test_the_manager_downloads_location_labels(client, login, warehouse):
 
     assert response.status_code == 200
     assert response.data.startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("qty", ["abc", "0", "-2", ""])
+def test_receiving_a_quantity_that_is_not_a_positive_number_books_nothing(
+    client, login, make_product, post, warehouse, qty
+):
+    product = make_product()
+    login("receiver")
+
+    response = post(
+        "/receive/",
+        {"location": "RECV-01", "barcode": product.barcode, "qty": qty, "key": "k"},
+    )
+
+    assert response.status_code == 400
+    assert "qty: must be a whole number above 0" in response.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(StockMove)) == 0
