@@ -1,6 +1,8 @@
 """flask commands: thin wrappers over services and queries."""
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -15,9 +17,14 @@ user_cli = AppGroup("user", help="Create and manage users.")
 stock_cli = AppGroup("stock", help="Inspect the inventory ledger.")
 
 
-def _fail(error: FulfilError) -> None:
-    click.echo(f"Error: {error}", err=True)
-    sys.exit(1)
+@contextmanager
+def refusals_exit() -> Iterator[None]:
+    """Print a refused operation's reason and exit 1, as a shell script expects."""
+    try:
+        yield
+    except FulfilError as error:
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(1)
 
 
 @user_cli.command("create")
@@ -36,12 +43,10 @@ def create_user(username, roles, password, language):
     """Create USERNAME with one or more roles (also the first admin)."""
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    try:
+    with refusals_exit():
         user = users.create_user(
             username=username, password=password, roles=list(roles), language=language
         )
-    except FulfilError as error:
-        _fail(error)
     click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}).")
 
 
@@ -54,10 +59,8 @@ def reset_password(username, password):
         password = click.prompt(
             "New password", hide_input=True, confirmation_prompt=True
         )
-    try:
+    with refusals_exit():
         users.set_password(username=username, password=password)
-    except FulfilError as error:
-        _fail(error)
     click.echo(f"Password of {username} changed.")
 
 
@@ -65,10 +68,8 @@ def reset_password(username, password):
 @click.argument("username")
 def deactivate(username):
     """Stop USERNAME from logging in (password and badge)."""
-    try:
+    with refusals_exit():
         users.set_active(username=username, active=False)
-    except FulfilError as error:
-        _fail(error)
     click.echo(f"{username} can no longer log in.")
 
 
@@ -85,10 +86,8 @@ def badge(username, pdf_path):
     from fulfil.labels import badges_pdf
     from fulfil.queries.users import user_by_username
 
-    try:
+    with refusals_exit():
         token = users.issue_badge(username=username)
-    except FulfilError as error:
-        _fail(error)
     if pdf_path:
         roles = ", ".join(sorted(user_by_username(username).roles))
         pdf_path.write_bytes(badges_pdf([(username, roles, token)]).getvalue())

@@ -4,8 +4,8 @@ from flask import Blueprint, request, send_file
 from flask_login import current_user
 
 from fulfil.domain.roles import Role
-from fulfil.errors import FulfilError
 from fulfil.queries import layout, orders, stock
+from fulfil.web import lookups
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.session import guard
 
@@ -28,20 +28,8 @@ def home():
 @bp.get("/stock")
 def product_stock():
     """Where one product is, found by SKU or barcode."""
-    code = request.args.get("code", "")
-    try:
-        product = stock.product_by_code(code)
-    except FulfilError as refusal:
-        return page_or_fragment(
-            "manager/stock.html", "manager/_stock.html", 404, refusal=refusal, code=code
-        )
-    rows = stock.stock_of(product.id, current_user.warehouse_id)
-    return page_or_fragment(
-        "manager/stock.html",
-        "manager/_stock.html",
-        product=product,
-        rows=rows,
-        code=code,
+    return lookups.product_stock(
+        "manager/stock.html", "manager/_stock.html", request.args.get("code", "")
     )
 
 
