@@ -42,12 +42,17 @@ def postgres_server() -> str:
         with psycopg.connect(_libpq(url), connect_timeout=3):
             pass
     except psycopg.OperationalError as error:
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"PostgreSQL is required in CI and is not reachable at {url}: {error}"
-            )
-        pytest.skip(f"PostgreSQL not reachable at {url}")
+        _missing("PostgreSQL", url, error)
     return url
+
+
+def _missing(service: str, url: str, error: Exception) -> None:
+    """A service the suite needs is down: fatal in CI, a skip on a laptop."""
+    if os.environ.get("CI"):
+        pytest.fail(
+            f"{service} is required in CI and is not reachable at {url}: {error}"
+        )
+    pytest.skip(f"{service} not reachable at {url}")
 
 
 def _libpq(url: str) -> str:
@@ -258,9 +263,5 @@ def redis_url() -> str:
     try:
         redis.Redis.from_url(url, socket_connect_timeout=2).ping()
     except redis.RedisError as error:
-        if os.environ.get("CI"):
-            pytest.fail(
-                f"Redis is required in CI and is not reachable at {url}: {error}"
-            )
-        pytest.skip(f"Redis not reachable at {url}")
+        _missing("Redis", url, error)
     return url

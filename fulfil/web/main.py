@@ -1,6 +1,6 @@
 """The landing route and the per-user switches: language and warehouse."""
 
-from flask import Blueprint, abort, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, login_required
 
 from fulfil.domain.roles import HOME_ENDPOINTS, Role
@@ -21,7 +21,7 @@ def home():
 @bp.post("/language")
 def set_language():
     language = request.form.get("language", "")
-    if language not in ("en", "de"):
+    if language not in current_app.config["LANGUAGES"]:
         abort(400, description="Unsupported language")
     if current_user.is_authenticated:
         users.set_language(user_id=current_user.id, language=language)

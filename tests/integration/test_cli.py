@@ -48,18 +48,22 @@ def test_a_short_password_is_refused_with_the_reason(runner):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(User)) == 0
 
 
+def create_anna(runner) -> None:
+    """A picker made through the CLI, as an admin would."""
+    args = [
+        "user",
+        "create",
+        "anna",
+        "--role",
+        "picker",
+        "--password",
+        "first-password",
+    ]
+    assert runner.invoke(args=args).exit_code == 0
+
+
 def test_reset_password_and_deactivate(runner):
-    runner.invoke(
-        args=[
-            "user",
-            "create",
-            "anna",
-            "--role",
-            "picker",
-            "--password",
-            "first-password",
-        ]
-    )
+    create_anna(runner)
 
     assert (
         runner.invoke(
@@ -73,17 +77,7 @@ def test_reset_password_and_deactivate(runner):
 
 
 def test_printing_a_badge_gives_a_working_token_and_a_card(runner, tmp_path):
-    runner.invoke(
-        args=[
-            "user",
-            "create",
-            "anna",
-            "--role",
-            "picker",
-            "--password",
-            "first-password",
-        ]
-    )
+    create_anna(runner)
     card = tmp_path / "anna.pdf"
 
     result = runner.invoke(args=["user", "badge", "anna", "--pdf", str(card)])
