@@ -65,6 +65,11 @@ def _init_extensions(app: Flask) -> None:
     from fulfil.web.session import load_user, unauthorized
 
     db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            from fulfil.sqlite import make_transactional
+
+            make_transactional(db.engine)
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -1,15 +1,31 @@
 """Declarative models by area. Importing this package registers every table."""
 
-from fulfil.models.catalog import FulfilmentMode, Product, Tracking
+from fulfil.models.catalog import (
+    FulfilmentMode,
+    LicenceKey,
+    Product,
+    Supplier,
+    Tracking,
+)
 from fulfil.models.events import Event
+from fulfil.models.integration import ApiToken, WebhookDelivery, WebhookSubscription
 from fulfil.models.inventory import Lot, Reservation, Stock, StockMove
-from fulfil.models.orders import Order, OrderLine
+from fulfil.models.orders import (
+    DigitalGrant,
+    Order,
+    OrderLine,
+    Shipment,
+    ShippingMethod,
+)
 from fulfil.models.users import User, UserRole
 from fulfil.models.warehouse import Location, LocationKind, Warehouse
 
 __all__ = [
+    "ApiToken",
+    "DigitalGrant",
     "Event",
     "FulfilmentMode",
+    "LicenceKey",
     "Location",
     "LocationKind",
     "Lot",
@@ -17,10 +33,15 @@ __all__ = [
     "OrderLine",
     "Product",
     "Reservation",
+    "Shipment",
+    "ShippingMethod",
     "Stock",
     "StockMove",
+    "Supplier",
     "Tracking",
     "User",
     "UserRole",
     "Warehouse",
+    "WebhookDelivery",
+    "WebhookSubscription",
 ]

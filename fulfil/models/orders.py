@@ -1,14 +1,27 @@
 from datetime import datetime
 from decimal import Decimal
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from fulfil.domain.states import ORDER_TRANSITIONS, OrderStatus, can_transition
+from fulfil.domain.states import (
+    SHIPMENT_TRANSITIONS,
+    OrderStatus,
+    ShipmentStatus,
+    can_transition,
+)
 from fulfil.errors import InvalidTransition
 from fulfil.extensions import db
-from fulfil.models.catalog import Product
+from fulfil.models.catalog import FulfilmentMode, LicenceKey, Product, Supplier
 from fulfil.models.types import Timestamp, enum_column, utcnow
+
+
+class ShippingMethod(StrEnum):
+    STANDARD = "standard"
+    EXPRESS = "express"
+    PICKUP_POINT = "pickup_point"
+    APPOINTMENT = "appointment"
 
 
 class Order(db.Model):
@@ -16,12 +29,15 @@ class Order(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    # SHA-256 of the request as received: the same body again is a replay.
+    request_hash: Mapped[str] = mapped_column(sa.String(64), default="")
+    source: Mapped[str] = mapped_column(sa.String(16), default="api")
     warehouse_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warehouses.id"))
     status: Mapped[OrderStatus] = mapped_column(
         enum_column(OrderStatus), default=OrderStatus.RECEIVED, index=True
     )
     placed_at: Mapped[datetime] = mapped_column(Timestamp)
-    promised_ship_by: Mapped[datetime | None] = mapped_column(Timestamp)
+    promised_ship_by: Mapped[datetime | None] = mapped_column(Timestamp, index=True)
     customer_name: Mapped[str] = mapped_column(sa.String(120), default="")
     customer_email: Mapped[str] = mapped_column(sa.String(254), default="")
     customer_phone: Mapped[str] = mapped_column(sa.String(40), default="")
@@ -31,25 +47,60 @@ class Order(db.Model):
     ship_postal_code: Mapped[str] = mapped_column(sa.String(20), default="")
     ship_city: Mapped[str] = mapped_column(sa.String(100), default="")
     ship_country: Mapped[str] = mapped_column(sa.String(2), default="")
-    shipping_method: Mapped[str] = mapped_column(sa.String(20), default="standard")
+    shipping_method: Mapped[ShippingMethod] = mapped_column(
+        enum_column(ShippingMethod), default=ShippingMethod.STANDARD
+    )
+    pickup_point_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    appointment_start: Mapped[datetime | None] = mapped_column(Timestamp)
+    appointment_end: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
     lines: Mapped[list["OrderLine"]] = relationship(
         back_populates="order", cascade="all, delete-orphan", order_by="OrderLine.id"
     )
+    shipments: Mapped[list["Shipment"]] = relationship(
+        back_populates="order", cascade="all, delete-orphan", order_by="Shipment.id"
+    )
     warehouse = relationship("Warehouse")
-
-    def transition_to(self, target: OrderStatus) -> None:
-        """Move to `target` if the order state table allows it. Services only."""
-        if not can_transition(ORDER_TRANSITIONS, self.status, target):
-            raise InvalidTransition(
-                object=f"Order {self.external_id}", current=self.status, target=target
-            )
-        self.status = target
 
     @property
     def units(self) -> int:
         return sum(line.qty for line in self.lines)
+
+
+class Shipment(db.Model):
+    """The part of an order fulfilled one way: by us, a 3PL, a supplier, digitally."""
+
+    __tablename__ = "shipments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
+    mode: Mapped[FulfilmentMode] = mapped_column(enum_column(FulfilmentMode))
+    status: Mapped[ShipmentStatus] = mapped_column(
+        enum_column(ShipmentStatus), default=ShipmentStatus.PENDING, index=True
+    )
+    warehouse_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warehouses.id"))
+    supplier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suppliers.id"))
+    carrier: Mapped[str] = mapped_column(sa.String(64), default="")
+    tracking_number: Mapped[str] = mapped_column(sa.String(64), default="")
+    tracking_url: Mapped[str] = mapped_column(sa.String(500), default="")
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+    shipped_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    delivered_at: Mapped[datetime | None] = mapped_column(Timestamp)
+
+    order: Mapped[Order] = relationship(back_populates="shipments")
+    lines: Mapped[list["OrderLine"]] = relationship(
+        back_populates="shipment", order_by="OrderLine.id"
+    )
+    supplier: Mapped[Supplier | None] = relationship()
+
+    def transition_to(self, target: ShipmentStatus) -> None:
+        """Move to `target` if the shipment state table allows it. Services only."""
+        if not can_transition(SHIPMENT_TRANSITIONS, self.status, target):
+            raise InvalidTransition(
+                object=f"Shipment {self.id}", current=self.status, target=target
+            )
+        self.status = target
 
 
 class OrderLine(db.Model):
@@ -58,9 +109,40 @@ class OrderLine(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
-    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"))
+    shipment_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("shipments.id"), index=True
+    )
+    product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
     qty: Mapped[int]
     unit_price: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), default=Decimal("0"))
 
     order: Mapped[Order] = relationship(back_populates="lines")
+    shipment: Mapped[Shipment | None] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
+    reservations = relationship("Reservation", order_by="Reservation.id")
+    grants: Mapped[list["DigitalGrant"]] = relationship(back_populates="line")
+
+    @property
+    def reserved(self) -> int:
+        return sum(r.qty for r in self.reservations)
+
+
+class DigitalGrant(db.Model):
+    """A digital line's delivery: a download allowance or one licence key."""
+
+    __tablename__ = "digital_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_line_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("order_lines.id"), index=True
+    )
+    licence_key_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("licence_keys.id"), unique=True
+    )
+    downloads: Mapped[int] = mapped_column(default=0)
+    max_downloads: Mapped[int] = mapped_column(default=0)
+    expires_at: Mapped[datetime | None] = mapped_column(Timestamp)
+    created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
+
+    line: Mapped[OrderLine] = relationship(back_populates="grants")
+    licence_key: Mapped[LicenceKey | None] = relationship()

@@ -9,6 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fulfil.extensions import db
+from fulfil.sqlite import IMMEDIATE
+
+_DEPTH = "fulfil_unit_of_work_depth"
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -16,13 +19,37 @@ R = TypeVar("R")
 
 @contextmanager
 def unit_of_work() -> Iterator[Session]:
-    """Commit on success, roll back on any error: a refused call leaves no trace."""
+    """Commit on success, roll back on any error: a refused call leaves no trace.
+
+    A unit of work inside another joins it: the outer one commits or rolls back.
+    """
+    session = db.session()  # the request's Session behind the scoped proxy
+    if session.info.get(_DEPTH):
+        session.info[_DEPTH] += 1
+        try:
+            yield session
+        finally:
+            session.info[_DEPTH] -= 1
+        return
+    _begin_writing(session)
+    session.info[_DEPTH] = 1
     try:
-        yield db.session
-        db.session.commit()
+        yield session
+        session.commit()
     except Exception:
-        db.session.rollback()
+        session.rollback()
         raise
+    finally:
+        session.info[_DEPTH] = 0
+
+
+def _begin_writing(session: Session) -> None:
+    """On SQLite, take the write lock before the first read (see fulfil.sqlite)."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    if session.in_transaction():
+        session.commit()  # ends the request's read transaction; nothing is pending
+    session.connection(execution_options={IMMEDIATE: True})
 
 
 def replay_safe(service: Callable[P, R]) -> Callable[P, R]:
