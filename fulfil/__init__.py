@@ -92,9 +92,11 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from fulfil import api
     from fulfil.web import (
         admin,
         auth,
+        downloads,
         main,
         manager,
         ops,
@@ -114,5 +116,7 @@ def _register_blueprints(app: Flask) -> None:
         manager,
         service,
         admin,
+        downloads,
+        api,
     ):
         app.register_blueprint(module.bp)

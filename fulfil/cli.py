@@ -11,10 +11,11 @@ from flask.cli import AppGroup
 
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError
-from fulfil.services import users
+from fulfil.services import tokens, users
 
 user_cli = AppGroup("user", help="Create and manage users.")
 stock_cli = AppGroup("stock", help="Inspect the inventory ledger.")
+token_cli = AppGroup("token", help="API tokens for shops, ERPs, 3PLs and suppliers.")
 
 
 @contextmanager
@@ -152,7 +153,49 @@ def demo(pdf_path, if_empty):
     click.echo(f"Labels and badges to print: {summary.pdf_path}")
 
 
+@token_cli.command("create")
+@click.argument("name")
+@click.option(
+    "--scope",
+    "scopes",
+    multiple=True,
+    required=True,
+    type=click.Choice(tokens.SCOPES),
+    help="Repeat for several scopes.",
+)
+def create_token(name, scopes):
+    """Create a token called NAME; the token is printed once, on the last line."""
+    with refusals_exit():
+        token, secret = tokens.create_token(name=name, scopes=list(scopes))
+    click.echo(f"Created token {token.id} {token.name!r} ({', '.join(token.scopes)}).")
+    click.echo("Store it now: it is not shown again.")
+    click.echo(secret)
+
+
+@token_cli.command("list")
+def list_tokens():
+    """Every token: id, name, scopes, whether revoked."""
+    from fulfil.queries.integration import all_tokens
+
+    for token in all_tokens():
+        state = "revoked" if token.revoked_at else "active"
+        click.echo(
+            f"{token.id:>4}  {token.prefix}…  {state:<8} {token.name}  "
+            f"{' '.join(token.scopes)}"
+        )
+
+
+@token_cli.command("revoke")
+@click.argument("token_id", type=int)
+def revoke_token(token_id):
+    """Revoke a token by its id (see `flask token list`)."""
+    with refusals_exit():
+        token = tokens.revoke_token(token_id)
+    click.echo(f"Revoked token {token.id} {token.name!r}.")
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(token_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(stock_cli)
     app.cli.add_command(demo)

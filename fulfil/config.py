@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import date, time
 from pathlib import Path
 
 DEV_ENVIRONMENTS = {"development", "demo", "test"}
@@ -76,4 +77,51 @@ def load_config(instance_path: str) -> dict:
         "LANGUAGES": ["en", "de"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
+        # Order intake
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "1200 per minute"),
+        "API_MAX_BODY": int(os.environ.get("API_MAX_BODY", str(256 * 1024))),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD", str(8 * 1024 * 1024))),
+        "CUTOFF_TIME": _time("CUTOFF_TIME", "14:00"),
+        "WORKING_DAYS": _weekdays(os.environ.get("WORKING_DAYS", "1-5")),
+        "HOLIDAYS": _dates(os.environ.get("HOLIDAYS", "")),
+        # Digital goods and signed links
+        "DIGITAL_FILES_DIR": os.environ.get(
+            "DIGITAL_FILES_DIR", str(Path(instance_path) / "downloads")
+        ),
+        "DOWNLOAD_LINK_DAYS": int(os.environ.get("DOWNLOAD_LINK_DAYS", "14")),
+        # Webhooks: attempts before a delivery is given up, first retry delay.
+        "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "12")),
+        "WEBHOOK_RETRY_BASE_S": float(os.environ.get("WEBHOOK_RETRY_BASE_S", "30")),
+        "WEBHOOK_TIMEOUT_S": float(os.environ.get("WEBHOOK_TIMEOUT_S", "10")),
     }
+
+
+def _time(name: str, default: str) -> time:
+    value = os.environ.get(name, default)
+    try:
+        return time.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{name} must be a time like 14:00, not {value!r}") from None
+
+
+def _weekdays(spec: str) -> frozenset[int]:
+    """ISO weekdays from "1-5" or "1,2,3,4,5,6" (1 = Monday)."""
+    days: set[int] = set()
+    try:
+        for part in filter(None, (p.strip() for p in spec.split(","))):
+            first, _, last = part.partition("-")
+            days.update(range(int(first), int(last or first) + 1))
+    except ValueError:
+        raise ConfigError(f"WORKING_DAYS must look like 1-5, not {spec!r}") from None
+    if not days or not days <= set(range(1, 8)):
+        raise ConfigError(f"WORKING_DAYS must name days 1 to 7, not {spec!r}")
+    return frozenset(days)
+
+
+def _dates(spec: str) -> frozenset[date]:
+    try:
+        return frozenset(
+            date.fromisoformat(d.strip()) for d in spec.split(",") if d.strip()
+        )
+    except ValueError:
+        raise ConfigError(f"HOLIDAYS must be dates like 2026-12-25: {spec!r}") from None

@@ -1,10 +1,11 @@
 """Error pages: a clear message in the user's language, never a stack trace."""
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from fulfil.api import problems
 from fulfil.errors import FulfilError
 from fulfil.web.htmx import wants_fragment
 
@@ -45,9 +46,13 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if request.path.startswith("/api/"):  # no route matched: still problem+json
+            return problems.from_http(error)
         message = _messages().get(error.code) or error.description
         return render_error(error.code or 500, message)
 
     @app.errorhandler(500)
     def server_error(error):
+        if request.path.startswith("/api/"):
+            return problems.problem(500, "Something went wrong on our side.")
         return render_error(500, _messages()[500])

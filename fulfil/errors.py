@@ -101,3 +101,30 @@ class DuplicateValue(FulfilError):
 class InvalidBadge(FulfilError):
     status = 401
     message = _l("This badge is not valid. Ask a manager for a new one.")
+
+
+class InvalidRequest(FulfilError):
+    """Several problems at once, each tied to the field it concerns."""
+
+    status = 422
+    message = _l("The request has problems: %(summary)s")
+
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.problems = [(field, str(text)) for field, text in problems]
+        summary = "; ".join(f"{field}: {text}" for field, text in self.problems)
+        super().__init__(summary=summary)
+
+
+class OrderConflict(FulfilError):
+    status = 409
+    message = _l("Order %(external_id)s was already received with different content.")
+
+
+class NotCancellable(FulfilError):
+    status = 409
+    message = _l("Order %(external_id)s cannot be cancelled: %(reason)s.")
+
+
+class DownloadUnavailable(FulfilError):
+    status = 410
+    message = _l("This download link has expired or has been used up.")

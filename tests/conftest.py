@@ -265,3 +265,65 @@ def redis_url() -> str:
     except redis.RedisError as error:
         _missing("Redis", url, error)
     return url
+
+
+# -- the JSON API ------------------------------------------------------------
+
+
+class ApiClient:
+    """Sends JSON with a bearer token, as a shop's integration does."""
+
+    def __init__(self, client, secret: str):
+        self.client, self.secret = client, secret
+
+    def headers(self, extra: dict | None = None) -> dict:
+        return {"Authorization": f"Bearer {self.secret}", **(extra or {})}
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(
+            url, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
+
+    def post(self, url: str, json=None, **kwargs):
+        return self.client.post(
+            url, json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
+
+    def put(self, url: str, json=None, **kwargs):
+        return self.client.put(
+            url, json=json, headers=self.headers(kwargs.pop("headers", None)), **kwargs
+        )
+
+
+@pytest.fixture
+def api(client):
+    """api(*scopes) → an ApiClient with a fresh token holding those scopes."""
+    from fulfil.services import tokens
+
+    def with_scopes(*scopes: str) -> ApiClient:
+        _, secret = tokens.create_token(
+            name="test shop", scopes=list(scopes or tokens.SCOPES)
+        )
+        return ApiClient(client, secret)
+
+    return with_scopes
+
+
+def order_payload(external_id: str = "SHOP-1001", **overrides) -> dict:
+    """A valid POST /api/v1/orders body; lines default to one unit of SKU-0001."""
+    body = {
+        "external_id": external_id,
+        "placed_at": "2026-11-26T09:15:00+01:00",
+        "customer": {"name": "Erika Mustermann", "email": "erika@example.com"},
+        "shipping_address": {
+            "name": "Erika Mustermann",
+            "line1": "Heidestraße 17",
+            "postal_code": "51147",
+            "city": "Köln",
+            "country": "DE",
+        },
+        "shipping_method": "standard",
+        "lines": [{"sku": "SKU-0001", "quantity": 1, "unit_price": "9.90"}],
+    }
+    body.update(overrides)
+    return body

@@ -21,6 +21,7 @@ from fulfil.domain.barcodes import make_ean13
 from fulfil.domain.roles import Role
 from fulfil.extensions import db
 from fulfil.models import FulfilmentMode, LocationKind, Tracking, Warehouse
+from fulfil.schemas import OrderIn
 from fulfil.services import catalog, inventory, layout, orders, users
 
 SAMPLE = Path(__file__).parent / "data" / "online_retail_sample.csv"
@@ -177,7 +178,7 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
         invoices, products, locations, pick_faces, actors["receiver"], today, summary
     )
     for invoice in invoices:
-        _order(invoice, warehouse_id)
+        _order(invoice, WAREHOUSE_CODE)
     summary.orders = len(invoices)
     if pdf_path is not None:
         from fulfil.labels import demo_sheet_pdf
@@ -420,22 +421,25 @@ def _receive_and_put_away(
         )
 
 
-def _order(invoice: _Invoice, warehouse_id: int) -> None:
+def _order(invoice: _Invoice, warehouse_code: str) -> None:
     who = invoice.customer_id or f"guest-{invoice.number}"
     name = f"Customer {invoice.customer_id}" if invoice.customer_id else "Guest"
     postal_codes_and_cities, streets, number_first = PLACES[invoice.country]
     postal_code, city = _pick(postal_codes_and_cities, who, "city")
     street, number = _pick(streets, who, "street"), 1 + int(_unit(who, "number") * 120)
-    orders.create_order(
+    request = OrderIn(
         external_id=f"UK-{invoice.number}",
         placed_at=invoice.placed_at,
-        warehouse_id=warehouse_id,
-        lines=[(sku, qty, price) for sku, (qty, price) in invoice.lines.items()],
+        warehouse=warehouse_code,
+        lines=[
+            {"sku": sku, "quantity": qty, "unit_price": price}
+            for sku, (qty, price) in invoice.lines.items()
+        ],
         customer={
             "name": name,
             "email": f"{who.replace('guest-', 'guest')}@example.com",
         },
-        address={
+        shipping_address={
             "name": name,
             "line1": f"{number} {street}" if number_first else f"{street} {number}",
             "postal_code": postal_code,
@@ -443,6 +447,7 @@ def _order(invoice: _Invoice, warehouse_id: int) -> None:
             "country": invoice.country,
         },
     )
+    orders.receive_order(request, source="demo")
 
 
 # -- deterministic "randomness" and lookups -------------------------------------------

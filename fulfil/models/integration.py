@@ -40,11 +40,21 @@ class WebhookSubscription(db.Model):
     # Kept in clear: signing needs it. Shown to the admin once, at creation.
     secret: Mapped[str] = mapped_column(sa.String(80))
     description: Mapped[str] = mapped_column(sa.String(200), default="")
+    # A 3PL hears only of its mode's shipments, a supplier only of its own.
+    fulfilment: Mapped[str] = mapped_column(sa.String(16), default="")
+    supplier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suppliers.id"))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
-    def wants(self, event_type: str) -> bool:
-        return self.active and ("*" in self.events or event_type in self.events)
+    def wants(self, event_type: str, mode: str = "", supplier_id=None) -> bool:
+        """Whether an event (of a shipment's mode and supplier) goes here."""
+        if not self.active:
+            return False
+        if "*" not in self.events and event_type not in self.events:
+            return False
+        if self.fulfilment and mode != self.fulfilment:
+            return False
+        return self.supplier_id is None or supplier_id == self.supplier_id
 
 
 class WebhookDelivery(db.Model):

@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 
 from fulfil.domain.barcodes import barcode_problem
 from fulfil.errors import DuplicateValue, InvalidInput
-from fulfil.models import FulfilmentMode, Product, Tracking
-from fulfil.services import unit_of_work
+from fulfil.models import FulfilmentMode, Product, Supplier, Tracking
+from fulfil.services import events, unit_of_work
 
 
 def upsert_product(
@@ -22,6 +22,10 @@ def upsert_product(
     tracking: str = Tracking.NONE,
     hs_code: str = "",
     origin_country: str = "",
+    supplier: str | None = None,
+    download_file: str = "",
+    max_downloads: int = 5,
+    active: bool = True,
 ) -> Product:
     """Create the product with this SKU, or update it. Barcodes stay unique."""
     sku, name, barcode = sku.strip(), name.strip(), barcode.strip()
@@ -37,7 +41,23 @@ def upsert_product(
         raise InvalidInput(field="fulfilment/tracking", problem=str(bad)) from None
     if origin_country and not (len(origin_country) == 2 and origin_country.isalpha()):
         raise InvalidInput(field="origin_country", problem=_l("use a two-letter code"))
+    if "/" in download_file or download_file.startswith("."):
+        raise InvalidInput(field="download_file", problem=_l("a plain file name"))
     with unit_of_work() as session:
+        supplier_id = None
+        if supplier:
+            supplier_id = session.scalar(
+                sa.select(Supplier.id).where(Supplier.code == supplier)
+            )
+            if supplier_id is None:
+                raise InvalidInput(
+                    field="supplier",
+                    problem=_l("no supplier %(code)s") % {"code": supplier},
+                )
+        if fulfilment == FulfilmentMode.DROPSHIP and supplier_id is None:
+            raise InvalidInput(
+                field="supplier", problem=_l("a dropship product needs its supplier")
+            )
         product = session.execute(
             sa.select(Product).where(Product.sku == sku)
         ).scalar_one_or_none()
@@ -52,4 +72,32 @@ def upsert_product(
         product.width_mm, product.height_mm = width_mm, height_mm
         product.fulfilment, product.tracking = fulfilment, tracking
         product.hs_code, product.origin_country = hs_code, origin_country.upper()
+        product.supplier_id, product.download_file = supplier_id, download_file
+        product.max_downloads, product.active = max_downloads, active
         return product
+
+
+def upsert_supplier(
+    *,
+    code: str,
+    name: str,
+    email: str = "",
+    webhook_url: str = "",
+    actor_id: int | None = None,
+) -> Supplier:
+    """Create or update a supplier (who ships dropship products)."""
+    code, name = code.strip(), name.strip()
+    if not code or len(code) > 32:
+        raise InvalidInput(field="code", problem=_l("must be 1 to 32 characters"))
+    if not name:
+        raise InvalidInput(field="name", problem=_l("is required"))
+    if webhook_url and not webhook_url.startswith(("https://", "http://")):
+        raise InvalidInput(field="webhook_url", problem=_l("must be an http(s) URL"))
+    with unit_of_work() as session:
+        supplier = session.scalar(sa.select(Supplier).where(Supplier.code == code))
+        if supplier is None:
+            supplier = Supplier(code=code)
+            session.add(supplier)
+        supplier.name, supplier.email, supplier.webhook_url = name, email, webhook_url
+        events.record(session, "supplier.saved", supplier, actor_id=actor_id)
+        return supplier

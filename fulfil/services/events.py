@@ -3,6 +3,7 @@
 from sqlalchemy.orm import Session
 
 from fulfil.models import Event
+from fulfil.models.types import utcnow
 
 
 def record(
@@ -18,6 +19,7 @@ def record(
     if subject.id is None:
         session.flush()
     event = Event(
+        at=utcnow(),
         action=action,
         subject_type=type(subject).__tablename__,
         subject_id=subject.id,
@@ -26,4 +28,8 @@ def record(
         data=data,
     )
     session.add(event)
+    if action.startswith(("order.", "shipment.")):
+        from fulfil.services import webhooks  # the outbox, same transaction
+
+        webhooks.enqueue(session, event, subject)
     return event

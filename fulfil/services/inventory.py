@@ -43,6 +43,8 @@ from fulfil.models import (
 from fulfil.models.inventory import NO_LOT
 from fulfil.services import events, replay_safe, unit_of_work
 
+# Where stock can be reserved for orders: picked from, or replenished from.
+ALLOCATABLE = frozenset({LocationKind.PICK_FACE, LocationKind.RESERVE})
 # Why stock may leave a bin into the adjustment location, by adjustment reason.
 SCRAP_REASONS = frozenset({"damage", "scrap", "expired"})
 ADJUST_REASONS = frozenset({"opening", "count", "found", "correction", *SCRAP_REASONS})
@@ -211,11 +213,7 @@ def reserve(
                 available=available,
                 requested=qty,
             )
-        stock.reserved += qty
-        reservation = Reservation(
-            stock=stock, qty=qty, reference=reference, order_line_id=order_line_id
-        )
-        session.add(reservation)
+        reservation = hold(session, stock, qty, reference, order_line_id)
         events.record(
             session,
             "stock.reserved",
@@ -246,9 +244,7 @@ def release(
             raise InvalidInput(field="reservation", problem=_l("does not exist"))
         if qty > reservation.qty:
             raise ReservationExceeded(requested=qty, open=reservation.qty)
-        stock = _locked_stock(session, None, None, None, stock_id=reservation.stock_id)
-        reservation.qty -= qty
-        stock.reserved -= qty
+        let_go(session, reservation, qty)
         events.record(
             session,
             "stock.released",
@@ -258,6 +254,35 @@ def release(
             **request,
         )
         return reservation
+
+
+# -- reservations inside a caller's transaction ---------------------------------------
+
+
+def hold(
+    session: Session,
+    stock: Stock,
+    qty: int,
+    reference: str = "",
+    order_line_id: int | None = None,
+) -> Reservation:
+    """Reserve `qty` of a balance row the caller has locked and checked."""
+    stock.reserved += qty
+    reservation = Reservation(
+        stock=stock, qty=qty, reference=reference, order_line_id=order_line_id
+    )
+    session.add(reservation)
+    return reservation
+
+
+def let_go(session: Session, reservation: Reservation, qty: int) -> None:
+    """Give back `qty` units of a reservation (the caller checked it holds them)."""
+    stock = _locked_stock(session, None, None, None, stock_id=reservation.stock_id)
+    reservation.qty -= qty
+    stock.reserved -= qty
+    from fulfil.services import allocation  # it builds on this module
+
+    allocation.fill_backorders(session, stock.product_id, stock.location.warehouse_id)
 
 
 # -- the one place a StockMove is written ---------------------------------------------
@@ -312,6 +337,10 @@ def _post_move(
     if not destination.is_virtual:
         stock = _locked_stock(session, product.id, destination.id, lot, create=True)
         stock.on_hand += qty
+        if destination.kind in ALLOCATABLE:
+            from fulfil.services import allocation  # it builds on this module
+
+            allocation.fill_backorders(session, product.id, destination.warehouse_id)
     entry = StockMove(
         key=key,
         product_id=product.id,

@@ -2,7 +2,7 @@
 
 Revision ID: 85bf3354a9ce
 Revises: 5f08317dcb36
-Create Date: 2026-11-26 20:49:00.497991
+Create Date: 2026-11-26 20:50:14.244958
 
 """
 from alembic import op
@@ -34,8 +34,11 @@ def upgrade():
     sa.Column('events', sa.JSON(), nullable=False),
     sa.Column('secret', sa.String(length=80), nullable=False),
     sa.Column('description', sa.String(length=200), nullable=False),
+    sa.Column('fulfilment', sa.String(length=16), nullable=False),
+    sa.Column('supplier_id', sa.Integer(), nullable=True),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['supplier_id'], ['suppliers.id'], name=op.f('fk_webhook_subscriptions_supplier_id_suppliers')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_webhook_subscriptions'))
     )
     op.create_table('api_tokens',

@@ -1,0 +1,73 @@
+"""Orders: intake (idempotent), status with timeline, cancellation."""
+
+import sqlalchemy as sa
+from flask import g, jsonify
+
+from fulfil.api import bp
+from fulfil.api.represent import order_out
+from fulfil.api.requests import body
+from fulfil.api.spec import operation
+from fulfil.errors import NotFound
+from fulfil.extensions import db
+from fulfil.models import Order
+from fulfil.schemas import OrderIn, OrderOut
+from fulfil.services import orders
+
+
+def _json(order: Order, status: int, *, with_timeline: bool = False):
+    payload = order_out(order, with_timeline=with_timeline).model_dump(mode="json")
+    return jsonify(payload), status
+
+
+@operation(
+    bp,
+    "POST",
+    "/orders",
+    summary="Take in an order; the same external_id and body again returns it (200)",
+    scope="orders:write",
+    request=OrderIn,
+    response=OrderOut,
+    status=201,
+    also=(200,),
+    errors=(400, 409, 413, 415, 422),
+)
+def create_order():
+    order, created = orders.receive_order(
+        body(OrderIn), source=f"api:{g.api_token.name}"
+    )
+    response, status = _json(order, 201 if created else 200)
+    response.headers["Location"] = f"/api/v1/orders/{order.external_id}"
+    return response, status
+
+
+@operation(
+    bp,
+    "GET",
+    "/orders/<external_id>",
+    summary="An order: status, lines, shipments with tracking, and its timeline",
+    scope="orders:read",
+    response=OrderOut,
+    errors=(404,),
+)
+def get_order(external_id: str):
+    return _json(_order(external_id), 200, with_timeline=True)
+
+
+@operation(
+    bp,
+    "POST",
+    "/orders/<external_id>/cancel",
+    summary="Cancel an order until packing starts; frees every reservation",
+    scope="orders:write",
+    response=OrderOut,
+    errors=(404, 409),
+)
+def cancel_order(external_id: str):
+    return _json(orders.cancel_order(external_id, actor_id=None), 200)
+
+
+def _order(external_id: str) -> Order:
+    order = db.session.scalar(sa.select(Order).where(Order.external_id == external_id))
+    if order is None:
+        raise NotFound(f"No order {external_id}.")
+    return order

@@ -1,0 +1,168 @@
+"""Models as the API shows them (the shapes are in fulfil.schemas)."""
+
+from flask import url_for
+
+from fulfil.domain.states import ShipmentStatus
+from fulfil.models import FulfilmentMode, Location, Order, OrderLine, Product, Shipment
+from fulfil.queries.orders import timeline
+from fulfil.schemas import (
+    AllocationOut,
+    DownloadOut,
+    EventOut,
+    LicenceKeyOut,
+    LineOut,
+    LocationOut,
+    OrderOut,
+    ProductOut,
+    ShipmentOut,
+    SlotOut,
+)
+from fulfil.services.digital import download_token
+
+
+def order_out(order: Order, *, with_timeline: bool = False) -> OrderOut:
+    events = None
+    if with_timeline:
+        events = [
+            EventOut(
+                at=e.at,
+                action=e.action,
+                actor=e.actor.username if e.actor else None,
+                data=e.data,
+            )
+            for e in timeline("orders", order.id)
+        ]
+    return OrderOut(
+        id=order.id,
+        external_id=order.external_id,
+        status=order.status.value,
+        warehouse=order.warehouse.code if order.warehouse else None,
+        placed_at=order.placed_at,
+        promised_ship_by=order.promised_ship_by,
+        customer={
+            "name": order.customer_name,
+            "email": order.customer_email or None,
+            "phone": order.customer_phone,
+        },
+        shipping_address={
+            "name": order.ship_name,
+            "line1": order.ship_line1,
+            "line2": order.ship_line2,
+            "postal_code": order.ship_postal_code,
+            "city": order.ship_city,
+            "country": order.ship_country,
+        }
+        if order.ship_line1
+        else None,
+        shipping_method=order.shipping_method,
+        pickup_point_id=order.pickup_point_id or None,
+        appointment=SlotOut(start=order.appointment_start, end=order.appointment_end)
+        if order.appointment_start and order.appointment_end
+        else None,
+        lines=[_line(line) for line in order.lines],
+        shipments=[_shipment(s) for s in order.shipments],
+        timeline=events,
+    )
+
+
+def _line(line: OrderLine) -> LineOut:
+    return LineOut(
+        sku=line.product.sku,
+        name=line.product.name,
+        quantity=line.qty,
+        unit_price=line.unit_price,
+        fulfilment=line.product.fulfilment,
+        shipment_id=line.shipment_id,
+        allocation=allocation(line),
+    )
+
+
+def allocation(line: OrderLine) -> AllocationOut:
+    shipment = line.shipment
+    if shipment is not None and shipment.status == ShipmentStatus.CANCELLED:
+        return AllocationOut(state="cancelled", allocated=0, backordered=0)
+    if line.product.fulfilment != FulfilmentMode.IN_HOUSE:
+        return AllocationOut(state="not_stocked", allocated=0, backordered=0)
+    held = min(line.reserved, line.qty)
+    if shipment is not None and shipment.status not in (
+        ShipmentStatus.PENDING,
+        ShipmentStatus.BACKORDERED,
+        ShipmentStatus.ALLOCATED,
+    ):
+        held = line.qty  # picked or beyond: the units are no longer reserved stock
+    state = "allocated" if held == line.qty else "partial" if held else "backordered"
+    return AllocationOut(state=state, allocated=held, backordered=line.qty - held)
+
+
+def _shipment(shipment: Shipment) -> ShipmentOut:
+    downloads, keys = [], []
+    for line in shipment.lines:
+        for grant in line.grants:
+            if grant.licence_key is not None:
+                keys.append(
+                    LicenceKeyOut(sku=line.product.sku, key=grant.licence_key.key)
+                )
+            else:
+                downloads.append(
+                    DownloadOut(
+                        sku=line.product.sku,
+                        url=url_for(
+                            "downloads.fetch",
+                            token=download_token(grant),
+                            _external=True,
+                        ),
+                        expires_at=grant.expires_at,
+                        downloads_left=max(grant.max_downloads - grant.downloads, 0),
+                    )
+                )
+    return ShipmentOut(
+        id=shipment.id,
+        mode=shipment.mode,
+        status=shipment.status.value,
+        warehouse=shipment.order.warehouse.code
+        if shipment.warehouse_id and shipment.order.warehouse
+        else None,
+        supplier=shipment.supplier.code if shipment.supplier else None,
+        carrier=shipment.carrier,
+        tracking_number=shipment.tracking_number,
+        tracking_url=shipment.tracking_url,
+        shipped_at=shipment.shipped_at,
+        delivered_at=shipment.delivered_at,
+        downloads=downloads,
+        licence_keys=keys,
+    )
+
+
+def product_out(product: Product) -> ProductOut:
+    return ProductOut(
+        sku=product.sku,
+        name=product.name,
+        barcode=product.barcode,
+        weight_g=product.weight_g,
+        length_mm=product.length_mm,
+        width_mm=product.width_mm,
+        height_mm=product.height_mm,
+        fulfilment=product.fulfilment,
+        tracking=product.tracking,
+        hs_code=product.hs_code,
+        origin_country=product.origin_country or None,
+        supplier=product.supplier.code if product.supplier else None,
+        download_file=product.download_file,
+        max_downloads=product.max_downloads,
+        active=product.active,
+    )
+
+
+def location_out(location: Location) -> LocationOut:
+    return LocationOut(
+        warehouse=location.warehouse.code,
+        code=location.code,
+        kind=location.kind.value,
+        zone=location.zone,
+        aisle=location.aisle,
+        bay=location.bay,
+        level=location.level,
+        x=location.x,
+        y=location.y,
+        active=location.active,
+    )

@@ -1,0 +1,33 @@
+"""When an order must leave the building: the promised ship-by time.
+
+Orders placed on a working day before the daily cut-off ship that day; later ones ship
+on the next working day. The promise is that day's cut-off, in the warehouse's time
+zone, returned in UTC.
+"""
+
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+
+def promised_ship_by(
+    placed_at: datetime,
+    *,
+    cutoff: time,
+    working_days: frozenset[int],
+    timezone: str = "UTC",
+    holidays: frozenset[date] = frozenset(),
+) -> datetime:
+    """The cut-off of the first working day whose cut-off is after `placed_at`.
+
+    `working_days` holds ISO weekdays (1 = Monday … 7 = Sunday).
+    """
+    if not working_days:
+        raise ValueError("at least one working day is needed")
+    zone = ZoneInfo(timezone)
+    local = placed_at.astimezone(zone)
+    day = local.date()
+    if local.time() >= cutoff:
+        day += timedelta(days=1)
+    while day.isoweekday() not in working_days or day in holidays:
+        day += timedelta(days=1)
+    return datetime.combine(day, cutoff, tzinfo=zone).astimezone(UTC)

@@ -1,0 +1,372 @@
+"""The shapes of what shops send and get back: pydantic models.
+
+One definition serves three purposes: it validates requests (every problem at once,
+each with its field), it shapes responses, and it is the JSON Schema published in
+/api/v1/openapi.json, so the description cannot drift from what the API does.
+"""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from typing import Annotated, Literal
+
+import pycountry
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    EmailStr,
+    Field,
+    StringConstraints,
+    model_validator,
+)
+
+from fulfil.models import FulfilmentMode, LocationKind, ShippingMethod, Tracking
+from fulfil.models.warehouse import VIRTUAL_KINDS
+
+
+def _country(code: str) -> str:
+    code = code.upper()
+    if pycountry.countries.get(alpha_2=code) is None:
+        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+    return code
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+# SQLite hands back naive UTC times; responses always carry the offset.
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
+
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+]
+Code = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=r"^\S+$"
+    ),
+]
+Country = Annotated[
+    str,
+    StringConstraints(min_length=2, max_length=2),
+    AfterValidator(_country),
+    Field(description="ISO 3166-1 alpha-2, e.g. DE", examples=["DE"]),
+]
+PhysicalKind = Literal[tuple(k.value for k in LocationKind if k not in VIRTUAL_KINDS)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+# -- requests -------------------------------------------------------------------------
+
+
+class CustomerIn(Strict):
+    name: Name
+    email: EmailStr | None = None
+    phone: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] = ""
+
+
+class AddressIn(Strict):
+    name: Name
+    line1: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+    ]
+    line2: Text = ""
+    postal_code: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=20)
+    ] = ""
+    city: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+    ]
+    country: Country
+
+
+class Slot(Strict):
+    start: AwareDatetime
+    end: AwareDatetime
+
+    @model_validator(mode="after")
+    def _ordered(self):
+        if self.end <= self.start:
+            raise ValueError("the slot must end after it starts")
+        return self
+
+
+class LineIn(Strict):
+    sku: Code
+    quantity: int = Field(gt=0, le=100_000)
+    unit_price: Decimal = Field(
+        default=Decimal("0"), ge=0, max_digits=12, decimal_places=2
+    )
+
+
+class OrderIn(Strict):
+    external_id: Code = Field(description="The shop's order number; unique.")
+    placed_at: AwareDatetime
+    customer: CustomerIn
+    shipping_address: AddressIn | None = Field(
+        default=None, description="Required unless every line is digital."
+    )
+    shipping_method: ShippingMethod = ShippingMethod.STANDARD
+    pickup_point_id: Annotated[str, StringConstraints(max_length=64)] | None = None
+    appointment: Slot | None = Field(
+        default=None, description="The delivery slot, for shipping_method appointment."
+    )
+    promised_ship_by: AwareDatetime | None = Field(
+        default=None,
+        description="Computed from the daily cut-off and working days when left out.",
+    )
+    warehouse: Code | None = Field(
+        default=None, description="A warehouse code; chosen by stock when left out."
+    )
+    lines: list[LineIn] = Field(min_length=1, max_length=500)
+
+    @model_validator(mode="after")
+    def _method_details(self):
+        if (
+            self.shipping_method == ShippingMethod.PICKUP_POINT
+            and not self.pickup_point_id
+        ):
+            raise ValueError(
+                "pickup_point_id is required for shipping_method pickup_point"
+            )
+        if (
+            self.shipping_method == ShippingMethod.APPOINTMENT
+            and self.appointment is None
+        ):
+            raise ValueError("appointment is required for shipping_method appointment")
+        return self
+
+
+class ProductIn(Strict):
+    name: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)
+    ]
+    barcode: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=48)
+    ]
+    weight_g: int | None = Field(default=None, ge=0, le=1_000_000)
+    length_mm: int | None = Field(default=None, ge=0, le=100_000)
+    width_mm: int | None = Field(default=None, ge=0, le=100_000)
+    height_mm: int | None = Field(default=None, ge=0, le=100_000)
+    fulfilment: FulfilmentMode = FulfilmentMode.IN_HOUSE
+    tracking: Tracking = Tracking.NONE
+    hs_code: Annotated[str, StringConstraints(pattern=r"^\d{0,10}$")] = ""
+    origin_country: Country | None = None
+    supplier: Code | None = Field(
+        default=None, description="Supplier code, for dropship."
+    )
+    download_file: Annotated[str, StringConstraints(max_length=200)] = ""
+    max_downloads: int = Field(default=5, ge=1, le=1000)
+    active: bool = True
+
+
+class LocationIn(Strict):
+    kind: PhysicalKind  # type: ignore[valid-type]
+    zone: Annotated[str, StringConstraints(max_length=16)] = ""
+    aisle: Annotated[str, StringConstraints(max_length=8)] = ""
+    bay: Annotated[str, StringConstraints(max_length=8)] = ""
+    level: Annotated[str, StringConstraints(max_length=8)] = ""
+    x: float = Field(default=0.0, ge=-100_000, le=100_000)
+    y: float = Field(default=0.0, ge=-100_000, le=100_000)
+    warehouse: Code | None = None
+
+
+class AdjustmentIn(Strict):
+    sku: Code
+    location: Code
+    quantity: int = Field(description="Units to add (positive) or remove (negative).")
+    reason: Literal[
+        "opening", "count", "found", "correction", "damage", "scrap", "expired"
+    ]
+    lot: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
+    expires_on: date | None = None
+    reference: Text = ""
+    warehouse: Code | None = None
+
+    @model_validator(mode="after")
+    def _not_zero(self):
+        if self.quantity == 0:
+            raise ValueError("quantity must not be 0")
+        return self
+
+
+class ShipmentReport(Strict):
+    """A 3PL or supplier reports what happened to a shipment."""
+
+    status: Literal["shipped", "delivered"]
+    carrier: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = (
+        ""
+    )
+    tracking_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=64)
+    ] = ""
+    tracking_url: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+# -- responses ------------------------------------------------------------------------
+
+
+class SlotOut(BaseModel):
+    start: UtcDatetime
+    end: UtcDatetime
+
+
+class AllocationOut(BaseModel):
+    state: Literal["allocated", "partial", "backordered", "not_stocked", "cancelled"]
+    allocated: int
+    backordered: int
+
+
+class LineOut(BaseModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Decimal
+    fulfilment: FulfilmentMode
+    shipment_id: int | None
+    allocation: AllocationOut
+
+
+class DownloadOut(BaseModel):
+    sku: str
+    url: str
+    expires_at: UtcDatetime | None
+    downloads_left: int
+
+
+class LicenceKeyOut(BaseModel):
+    sku: str
+    key: str
+
+
+class ShipmentOut(BaseModel):
+    id: int
+    mode: FulfilmentMode
+    status: str
+    warehouse: str | None
+    supplier: str | None
+    carrier: str
+    tracking_number: str
+    tracking_url: str
+    shipped_at: UtcDatetime | None
+    delivered_at: UtcDatetime | None
+    downloads: list[DownloadOut] = []
+    licence_keys: list[LicenceKeyOut] = []
+
+
+class EventOut(BaseModel):
+    at: UtcDatetime
+    action: str
+    actor: str | None
+    data: dict
+
+
+class OrderOut(BaseModel):
+    id: int
+    external_id: str
+    status: str
+    warehouse: str | None
+    placed_at: UtcDatetime
+    promised_ship_by: UtcDatetime | None
+    customer: dict
+    shipping_address: dict | None
+    shipping_method: ShippingMethod
+    pickup_point_id: str | None
+    appointment: SlotOut | None
+    lines: list[LineOut]
+    shipments: list[ShipmentOut]
+    timeline: list[EventOut] | None = None
+
+
+class ProductOut(BaseModel):
+    sku: str
+    name: str
+    barcode: str
+    weight_g: int | None
+    length_mm: int | None
+    width_mm: int | None
+    height_mm: int | None
+    fulfilment: FulfilmentMode
+    tracking: Tracking
+    hs_code: str
+    origin_country: str | None
+    supplier: str | None
+    download_file: str
+    max_downloads: int
+    active: bool
+
+
+class LocationOut(BaseModel):
+    warehouse: str
+    code: str
+    kind: str
+    zone: str
+    aisle: str
+    bay: str
+    level: str
+    x: float
+    y: float
+    active: bool
+
+
+class StockRowOut(BaseModel):
+    warehouse: str
+    location: str
+    lot: str
+    expires_on: date | None
+    on_hand: int
+    reserved: int
+    available: int
+
+
+class StockOut(BaseModel):
+    sku: str
+    on_hand: int
+    reserved: int
+    available: int
+    locations: list[StockRowOut]
+
+
+class MoveOut(BaseModel):
+    id: int
+    sku: str
+    quantity: int
+    from_location: str
+    to_location: str
+    lot: str
+    reason: str
+    at: UtcDatetime
+
+
+class ProblemItem(BaseModel):
+    field: str
+    message: str
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details, with every problem found."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
+    errors: list[ProblemItem] = []
+
+
+class SupplierIn(Strict):
+    name: Name
+    email: EmailStr | Literal[""] = ""
+    webhook_url: Annotated[str, StringConstraints(max_length=500)] = ""
+
+
+class SupplierOut(BaseModel):
+    code: str
+    name: str
+    email: str
+    webhook_url: str

@@ -1,0 +1,123 @@
+"""Reserving stock for order lines, and giving backorders their turn.
+
+Order of picking from: first-expiry-first-out for lots with an expiry (expired lots
+never), then pick faces before reserve locations, then by location code. All balance
+rows a shipment could draw on are locked together, in id order, so two allocations
+racing for the last unit queue up instead of both taking it (and never deadlock).
+"""
+
+from datetime import date
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from fulfil.domain.states import ShipmentStatus
+from fulfil.models import (
+    FulfilmentMode,
+    Location,
+    LocationKind,
+    Lot,
+    Order,
+    OrderLine,
+    Shipment,
+    Stock,
+)
+from fulfil.services.inventory import ALLOCATABLE, hold
+
+
+def allocate_shipment(session: Session, shipment: Shipment) -> bool:
+    """Reserve what is missing for an in-house shipment. True if it is complete."""
+    missing = {line.id: line.qty - line.reserved for line in shipment.lines}
+    product_ids = {line.product_id for line in shipment.lines if missing[line.id] > 0}
+    if product_ids:
+        candidates = _candidates(session, shipment.warehouse_id, product_ids)
+        for line in shipment.lines:
+            for stock in candidates.get(line.product_id, []):
+                if missing[line.id] == 0:
+                    break
+                take = min(stock.available, missing[line.id])
+                if take > 0:
+                    hold(session, stock, take, shipment.order.external_id, line.id)
+                    missing[line.id] -= take
+    return not any(missing.values())
+
+
+def fill_backorders(session: Session, product_id: int, warehouse_id: int) -> None:
+    """Stock arrived or was freed: backorders take it, the oldest promise first."""
+    waiting = session.scalars(
+        sa.select(Shipment)
+        .join(Order, Shipment.order_id == Order.id)
+        .where(
+            Shipment.status == ShipmentStatus.BACKORDERED,
+            Shipment.mode == FulfilmentMode.IN_HOUSE,
+            Shipment.warehouse_id == warehouse_id,
+            Shipment.lines.any(OrderLine.product_id == product_id),
+        )
+        .order_by(
+            Order.promised_ship_by.is_(None),
+            Order.promised_ship_by,
+            Order.placed_at,
+            Shipment.id,
+        )
+    ).all()
+    from fulfil.services import fulfilment  # status changes and their events
+
+    for shipment in waiting:
+        if allocate_shipment(session, shipment):
+            fulfilment.set_status(session, shipment, ShipmentStatus.ALLOCATED)
+
+
+def available_by_warehouse(session: Session, product_ids: set[int]) -> dict:
+    """{warehouse_id: {product_id: units available}} over allocatable locations."""
+    rows = session.execute(
+        sa.select(
+            Location.warehouse_id,
+            Stock.product_id,
+            sa.func.sum(Stock.on_hand - Stock.reserved),
+        )
+        .join(Location, Stock.location_id == Location.id)
+        .where(
+            Stock.product_id.in_(product_ids),
+            Location.kind.in_(ALLOCATABLE),
+            Location.active.is_(True),
+        )
+        .group_by(Location.warehouse_id, Stock.product_id)
+    ).all()
+    result: dict[int, dict[int, int]] = {}
+    for warehouse_id, product_id, units in rows:
+        result.setdefault(warehouse_id, {})[product_id] = int(units or 0)
+    return result
+
+
+def _candidates(
+    session: Session, warehouse_id: int, product_ids: set[int]
+) -> dict[int, list[Stock]]:
+    rows = session.execute(
+        sa.select(Stock, Location.kind, Location.code, Lot.expires_on)
+        .join(Location, Stock.location_id == Location.id)
+        .outerjoin(
+            Lot, sa.and_(Lot.product_id == Stock.product_id, Lot.code == Stock.lot)
+        )
+        .where(
+            Stock.product_id.in_(product_ids),
+            Location.warehouse_id == warehouse_id,
+            Location.kind.in_(ALLOCATABLE),
+            Location.active.is_(True),
+            Stock.on_hand > Stock.reserved,
+            sa.or_(Lot.expires_on.is_(None), Lot.expires_on >= date.today()),
+        )
+        .order_by(Stock.id)
+        .with_for_update(of=Stock)
+    ).all()
+    ranked = sorted(
+        rows,
+        key=lambda row: (
+            row.expires_on or date.max,
+            row.kind != LocationKind.PICK_FACE,
+            row.code,
+        ),
+    )
+    by_product: dict[int, list[Stock]] = {}
+    for row in ranked:
+        by_product.setdefault(row.Stock.product_id, []).append(row.Stock)
+    return by_product
