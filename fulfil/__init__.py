@@ -101,9 +101,11 @@ def _register_blueprints(app: Flask) -> None:
         manager,
         ops,
         packing,
+        partners,
         picking,
         receiving,
         service,
+        supplier,
     )
 
     for module in (
@@ -117,6 +119,8 @@ def _register_blueprints(app: Flask) -> None:
         service,
         admin,
         downloads,
+        partners,
+        supplier,
         api,
     ):
         app.register_blueprint(module.bp)

@@ -56,10 +56,20 @@ def _unexpected(error: Exception):
 from fulfil.api import (  # noqa: E402  (the views register themselves on bp)
     catalog,
     layout,
+    licences,
     openapi,
     orders,
     shipments,
     stock,
 )
 
-__all__ = ["bp", "catalog", "layout", "openapi", "orders", "shipments", "stock"]
+__all__ = [
+    "bp",
+    "catalog",
+    "layout",
+    "licences",
+    "openapi",
+    "orders",
+    "shipments",
+    "stock",
+]

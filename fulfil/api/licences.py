@@ -1,0 +1,1 @@
+"""Licence keys for digital products."""
