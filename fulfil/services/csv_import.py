@@ -1,0 +1,605 @@
+"""Products and orders from CSV files, for shops without an API integration.
+
+Every row goes through the same door as an API request: products through `ProductIn`
+and `catalog.upsert_product`, orders through `OrderIn` and `orders.receive_order`.
+An import is many transactions, one per product row or per order: an order is stored
+whole or not at all, and a rejected one does not stop the others. Because order
+intake is idempotent by external id, importing the same file again changes nothing.
+"""
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from pydantic import TypeAdapter, ValidationError
+
+from fulfil.errors import FulfilError, InvalidRequest, OrderConflict
+from fulfil.extensions import db
+from fulfil.models import Product, Warehouse
+from fulfil.schemas import Code, OrderIn, ProductIn
+from fulfil.services import catalog, orders
+
+MAX_ROWS = 20_000  # IMPORT_MAX_ROWS in the config overrides it
+
+PRODUCT_COLUMNS = (
+    "sku",
+    "name",
+    "barcode",
+    "weight_g",
+    "length_mm",
+    "width_mm",
+    "height_mm",
+    "fulfilment",
+    "tracking",
+    "hs_code",
+    "origin_country",
+    "supplier",
+)
+PRODUCT_REQUIRED = ("sku", "name", "barcode")
+
+LINE_COLUMNS = ("sku", "quantity", "unit_price")
+ORDER_COLUMNS = (
+    "external_id",
+    "placed_at",
+    "customer_name",
+    "customer_email",
+    "customer_phone",
+    "ship_name",
+    "ship_line1",
+    "ship_line2",
+    "ship_postal_code",
+    "ship_city",
+    "ship_country",
+    "shipping_method",
+    "pickup_point_id",
+    "promised_ship_by",
+    "warehouse",
+    *LINE_COLUMNS,
+    "appointment_start",
+    "appointment_end",
+)
+ORDER_REQUIRED = ("external_id", "placed_at", "customer_name", "sku", "quantity")
+ORDER_HEADER_COLUMNS = tuple(c for c in ORDER_COLUMNS if c not in LINE_COLUMNS)
+
+# "1.234,56" or "9,90": a German decimal comma (with optional thousands points)
+DECIMAL_COMMA = re.compile(r"^[+-]?(\d{1,3}(\.\d{3})+|\d*),\d+$")
+# 4.00638E+12: what Excel makes of a barcode in a column formatted as a number
+EXCEL_NUMBER = re.compile(r"^\d+([.,]\d+)?E\+?\d+$", re.IGNORECASE)
+LOCAL_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
+SKU = TypeAdapter(Code)
+
+
+class CsvFileError(FulfilError):
+    """The file as a whole cannot be imported: nothing of it was stored."""
+
+    status = 422
+    message = _l("The file cannot be imported.")
+
+
+@dataclass
+class Row:
+    line: int  # where the row starts in the file (the header is line 1)
+    cells: dict[str, str]
+    overflow: bool = False  # more cells than the header has columns
+
+
+@dataclass
+class Problem:
+    line: int | None  # the row it concerns, None for the whole order
+    field: str  # the CSV column, "" when no single column is to blame
+    message: str
+
+
+@dataclass
+class Rejection:
+    lines: list[int]
+    key: str  # the order's external_id or the product's SKU
+    problems: list[Problem]
+
+    @property
+    def lines_label(self) -> str:
+        """ "4", "4–6" for a run of lines, "4, 9" otherwise."""
+        lines = sorted(set(self.lines))
+        if len(lines) > 2 and lines[-1] - lines[0] == len(lines) - 1:
+            return f"{lines[0]}–{lines[-1]}"
+        return ", ".join(str(n) for n in lines)
+
+
+@dataclass
+class ImportReport:
+    kind: str  # "products" or "orders"
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> int:
+        return len(self.rejections)
+
+    @property
+    def records(self) -> int:
+        """Products or orders found in the file."""
+        return self.created + self.updated + self.unchanged + self.rejected
+
+    def reject(self, lines: list[int], key: str, problems: list[Problem]) -> None:
+        self.rejections.append(Rejection(lines, key, problems))
+
+
+# -- reading the file -----------------------------------------------------------------
+
+
+def read_rows(
+    data: bytes, columns: tuple[str, ...], required: tuple[str, ...]
+) -> list[Row]:
+    """The file's rows as cells by column; CsvFileError when it cannot be read at all.
+
+    UTF-8 with or without BOM; comma, semicolon or tab between cells (whichever the
+    header uses); blank rows are skipped.
+    """
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and len(data) > limit:
+        raise CsvFileError(
+            _l("The file is larger than %(size)s MB.")
+            % {"size": f"{limit / 1024 / 1024:g}"}
+        )
+    if data.startswith(b"PK\x03\x04"):
+        raise CsvFileError(
+            _l(
+                "This is a spreadsheet workbook, not a CSV file. "
+                "Save it as “CSV UTF-8” and try again."
+            )
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise CsvFileError(
+            _l(
+                "Line %(line)s is not UTF-8 text. Save the file as "
+                "“CSV UTF-8” and try again."
+            )
+            % {"line": data[: error.start].count(b"\n") + 1}
+        ) from None
+    first_line = text.lstrip("\r\n").split("\n", 1)[0]
+    if not first_line.strip():
+        raise CsvFileError(_l("The file is empty."))
+    delimiter = max(";,\t", key=first_line.count)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    max_rows = current_app.config.get("IMPORT_MAX_ROWS", MAX_ROWS)
+    try:
+        header = _header(
+            next(names for names in reader if any(n.strip() for n in names)),
+            columns,
+            required,
+        )
+        rows: list[Row] = []
+        ended = reader.line_num
+        for record in reader:
+            line, ended = ended + 1, reader.line_num
+            cells = [cell.strip() for cell in record]
+            if not any(cells):
+                continue
+            if len(rows) == max_rows:
+                raise CsvFileError(
+                    _l(
+                        "The file has more than %(limit)s rows. "
+                        "Split it into smaller files."
+                    )
+                    % {"limit": max_rows}
+                )
+            cells += [""] * (len(header) - len(cells))
+            named = dict(zip(header, cells, strict=False))
+            rows.append(
+                Row(
+                    line=line,
+                    cells={k: v for k, v in named.items() if k},
+                    # cells beyond the header, or under a column without a name
+                    overflow=any(cells[len(header) :])
+                    or any(v for k, v in zip(header, cells, strict=False) if not k),
+                )
+            )
+    except csv.Error as error:
+        raise CsvFileError(
+            _l("Line %(line)s cannot be read: %(error)s")
+            % {"line": reader.line_num, "error": error}
+        ) from None
+    return rows
+
+
+def _header(
+    names: list[str], columns: tuple[str, ...], required: tuple[str, ...]
+) -> list[str]:
+    header = [name.strip().lower() for name in names]
+    missing = [c for c in required if c not in header]
+    unknown = [name for name in header if name and name not in columns]
+    twice = sorted({name for name in header if name and header.count(name) > 1})
+    problems = []
+    if missing:
+        problems.append(
+            _l("The header lacks the columns: %(names)s.")
+            % {"names": ", ".join(missing)}
+        )
+    if unknown:
+        problems.append(
+            _l("Unknown columns: %(names)s.") % {"names": ", ".join(unknown)}
+        )
+    if twice:
+        problems.append(
+            _l("Columns named twice: %(names)s.") % {"names": ", ".join(twice)}
+        )
+    if problems:
+        problems.append(
+            _l("The columns are: %(names)s.") % {"names": ", ".join(columns)}
+        )
+        raise CsvFileError(" ".join(str(p) for p in problems))
+    return header
+
+
+# -- products -------------------------------------------------------------------------
+
+
+def import_products(data: bytes, *, actor_id: int | None = None) -> ImportReport:
+    """Create or update one product per row; a rejected row changes nothing.
+
+    A column left out of the file keeps each product's current value; an empty cell
+    in a column that is there means "none" (or the default).
+    """
+    rows = read_rows(data, PRODUCT_COLUMNS, PRODUCT_REQUIRED)
+    report = ImportReport(kind="products", rows=len(rows))
+    given = set(rows[0].cells) if rows else set()
+    first_line: dict[str, int] = {}
+    for row in rows:
+        sku = row.cells["sku"]
+        problems = _overflow(row)
+        try:
+            SKU.validate_python(sku)
+        except ValidationError as error:
+            problems += [Problem(row.line, "sku", _message(e)) for e in error.errors()]
+        if sku in first_line:
+            problems.append(
+                Problem(
+                    row.line,
+                    "sku",
+                    str(
+                        _l("already on line %(line)s of this file")
+                        % {"line": first_line[sku]}
+                    ),
+                )
+            )
+        else:
+            first_line[sku] = row.line
+        _import_product(row, given, report, problems)
+    return report
+
+
+def _import_product(
+    row: Row, given: set[str], report: ImportReport, problems: list[Problem]
+) -> None:
+    sku = row.cells["sku"]
+    product = None
+    if not problems:  # the SKU is sound: this row may update the product
+        product = db.session.scalar(sa.select(Product).where(Product.sku == sku))
+    current = _product_fields(product) if product is not None else {}
+    payload = {k: v for k, v in current.items() if k not in given}
+    payload |= {
+        column: value
+        for column, value in row.cells.items()
+        if column != "sku" and value != ""
+    }
+    data = None
+    try:
+        data = ProductIn.model_validate(payload)
+    except ValidationError as error:
+        problems += [
+            Problem(row.line, _column(e["loc"]), _message(e)) for e in error.errors()
+        ]
+    barcode = row.cells.get("barcode", "")
+    if EXCEL_NUMBER.match(barcode):  # say why, rather than which pattern it breaks
+        problems = [p for p in problems if p.field != "barcode"]
+        problems.append(Problem(row.line, "barcode", _excel_hint(barcode)))
+    if problems or data is None:
+        report.reject([row.line], sku, problems)
+        return
+    if data.model_dump() == current:
+        report.unchanged += 1
+        return
+    try:
+        catalog.upsert_product(
+            sku=sku,
+            **data.model_dump(exclude={"origin_country"}),
+            origin_country=data.origin_country or "",
+        )
+    except FulfilError as refusal:
+        report.reject([row.line], sku, _refusal_problems(refusal, row.line))
+        return
+    if product is None:
+        report.created += 1
+    else:
+        report.updated += 1
+
+
+def _product_fields(product: Product) -> dict:
+    """The product as ProductIn fields, to keep what the file does not mention."""
+    return {
+        "name": product.name,
+        "barcode": product.barcode,
+        "weight_g": product.weight_g,
+        "length_mm": product.length_mm,
+        "width_mm": product.width_mm,
+        "height_mm": product.height_mm,
+        "fulfilment": product.fulfilment,
+        "tracking": product.tracking,
+        "hs_code": product.hs_code,
+        "origin_country": product.origin_country or None,
+        "supplier": product.supplier.code if product.supplier else None,
+        "download_file": product.download_file,
+        "max_downloads": product.max_downloads,
+        "active": product.active,
+    }
+
+
+def _excel_hint(value: str) -> str:
+    return str(
+        _l(
+            "%(value)s looks like a number Excel shortened: format the column "
+            "as text and export again"
+        )
+        % {"value": value}
+    )
+
+
+# -- orders ---------------------------------------------------------------------------
+
+
+def import_orders(data: bytes, *, actor_id: int | None = None) -> ImportReport:
+    """Take in one order per external_id, all or nothing each; safe to import twice.
+
+    Rows with the same external_id are the lines of one order; its other columns may
+    be filled on any of its rows but must not disagree.
+    """
+    rows = read_rows(data, ORDER_COLUMNS, ORDER_REQUIRED)
+    report = ImportReport(kind="orders", rows=len(rows))
+    groups: dict[str, list[Row]] = {}
+    for row in rows:
+        external_id = row.cells["external_id"]
+        if not external_id:
+            report.reject(
+                [row.line],
+                "",
+                [Problem(row.line, "external_id", str(_l("is required")))],
+            )
+            continue
+        groups.setdefault(external_id, []).append(row)
+    known = _known_skus({row.cells["sku"] for row in rows})
+    zones = _warehouse_zones()
+    for external_id, group in groups.items():
+        lines = [row.line for row in group]
+        problems, request = _order_request(group, known, zones)
+        if request is None:
+            report.reject(lines, external_id, problems)
+            continue
+        try:
+            _, created = orders.receive_order(request, source="csv", actor_id=actor_id)
+        except FulfilError as refusal:
+            report.reject(lines, external_id, _order_refusal(refusal, group))
+            continue
+        if created:
+            report.created += 1
+        else:
+            report.unchanged += 1
+    report.rejections.sort(key=lambda rejection: min(rejection.lines))
+    return report
+
+
+def _order_request(
+    group: list[Row], known: set[str], zones: dict[str | None, tzinfo]
+) -> tuple[list[Problem], OrderIn | None]:
+    """The group's rows as an OrderIn, or every problem found in them."""
+    problems: list[Problem] = []
+    for row in group:
+        problems += _overflow(row)
+    head: dict[str, str] = {}
+    source: dict[str, int] = {}
+    for row in group:
+        for column in ORDER_HEADER_COLUMNS:
+            value = row.cells.get(column, "")
+            if not value:
+                continue
+            if column not in head:
+                head[column], source[column] = value, row.line
+            elif value != head[column]:
+                message = _l("differs from line %(line)s of the same order") % {
+                    "line": source[column]
+                }
+                problems.append(Problem(row.line, column, str(message)))
+    zone = zones.get(head.get("warehouse", "").upper(), zones[None])
+    payload = _order_payload(head, group, zone)
+    request = None
+    try:
+        request = OrderIn.model_validate(payload)
+    except ValidationError as error:
+        problems += [
+            _order_problem(e["loc"], _message(e), group) for e in error.errors()
+        ]
+    blamed = {(p.line, p.field) for p in problems}
+    for row in group:
+        sku = row.cells["sku"]
+        if sku and sku not in known and (row.line, "sku") not in blamed:
+            message = _l("no product with SKU %(sku)s") % {"sku": sku}
+            problems.append(Problem(row.line, "sku", str(message)))
+    return problems, None if problems else request
+
+
+def _order_payload(head: dict[str, str], group: list[Row], zone: tzinfo) -> dict:
+    def moment(column: str):
+        return _moment(head[column], zone) if column in head else None
+
+    payload: dict = {
+        "external_id": head["external_id"],
+        "customer": _filled(
+            name=head.get("customer_name"),
+            email=head.get("customer_email"),
+            phone=head.get("customer_phone"),
+        ),
+        "placed_at": moment("placed_at"),
+        "shipping_method": head.get("shipping_method"),
+        "pickup_point_id": head.get("pickup_point_id"),
+        "promised_ship_by": moment("promised_ship_by"),
+        "warehouse": head.get("warehouse"),
+        "lines": [
+            _filled(
+                sku=row.cells["sku"],
+                quantity=row.cells["quantity"],
+                unit_price=_decimal(row.cells.get("unit_price", "")),
+            )
+            for row in group
+        ],
+    }
+    address = {
+        part: head[f"ship_{part}"]
+        for part in ("name", "line1", "line2", "postal_code", "city", "country")
+        if f"ship_{part}" in head
+    }
+    if address:  # none at all: a digital order, or the service says it is missing
+        address.setdefault("name", head.get("customer_name", ""))
+        payload["shipping_address"] = address
+    if "appointment_start" in head or "appointment_end" in head:
+        payload["appointment"] = _filled(
+            start=moment("appointment_start"), end=moment("appointment_end")
+        )
+    return {key: value for key, value in payload.items() if value is not None}
+
+
+def _order_refusal(refusal: FulfilError, group: list[Row]) -> list[Problem]:
+    if isinstance(refusal, InvalidRequest):
+        return [
+            _order_problem(_path(name), message, group)
+            for name, message in refusal.problems
+        ]
+    if isinstance(refusal, OrderConflict):
+        return [Problem(None, "external_id", str(refusal))]
+    return _refusal_problems(refusal, None)
+
+
+def _order_problem(loc: tuple, message: str, group: list[Row]) -> Problem:
+    """Name the CSV row and column a pydantic or service location points at."""
+    if loc and loc[0] == "lines":
+        if len(loc) > 1 and isinstance(loc[1], int) and loc[1] < len(group):
+            return Problem(group[loc[1]].line, _column(loc[2:]), message)
+        return Problem(None, "sku", message)
+    if loc and loc[0] == "customer":
+        return Problem(None, f"customer_{_column(loc[1:])}", message)
+    if loc and loc[0] == "shipping_address":
+        return Problem(None, f"ship_{_column(loc[1:]) or '*'}", message)
+    if loc and loc[0] == "appointment":
+        return Problem(None, f"appointment_{_column(loc[1:]) or '*'}", message)
+    return Problem(None, _column(loc), message)
+
+
+def _path(name: str) -> tuple:
+    """ "lines[2].sku" → ("lines", 2, "sku"), as pydantic writes locations."""
+    return tuple(
+        int(part) if part.isdigit() else part
+        for part in re.split(r"[.\[\]]+", name)
+        if part
+    )
+
+
+def _known_skus(skus: Iterable[str]) -> set[str]:
+    wanted, known = sorted(s for s in skus if s), set()
+    for start in range(0, len(wanted), 500):
+        known.update(
+            db.session.scalars(
+                sa.select(Product.sku).where(
+                    Product.sku.in_(wanted[start : start + 500])
+                )
+            )
+        )
+    return known
+
+
+def _warehouse_zones() -> dict[str | None, tzinfo]:
+    """Time zone by warehouse code; None: the first warehouse's (else UTC)."""
+    zones: dict[str | None, tzinfo] = {}
+    for code, name in db.session.execute(
+        sa.select(Warehouse.code, Warehouse.timezone).order_by(Warehouse.id)
+    ):
+        try:
+            zones[code] = ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            zones[code] = UTC
+        zones.setdefault(None, zones[code])
+    zones.setdefault(None, UTC)
+    return zones
+
+
+def _moment(text: str, zone: tzinfo) -> datetime | str:
+    """ISO 8601 or 26.11.2026 09:15; without an offset, the warehouse's local time."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        for layout in LOCAL_FORMATS:
+            try:
+                moment = datetime.strptime(text, layout)
+                break
+            except ValueError:
+                continue
+        else:
+            return text  # pydantic says what is wrong with it
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=zone)
+    return moment.astimezone(UTC)  # SQLite would keep only the wall time
+
+
+def _decimal(text: str) -> str:
+    if DECIMAL_COMMA.match(text):
+        return text.replace(".", "").replace(",", ".")
+    return text
+
+
+# -- shared ---------------------------------------------------------------------------
+
+
+def _filled(**values) -> dict:
+    return {key: value for key, value in values.items() if value not in (None, "")}
+
+
+def _overflow(row: Row) -> list[Problem]:
+    if not row.overflow:
+        return []
+    return [Problem(row.line, "", str(_l("the row has cells under no named column")))]
+
+
+def _column(loc: Iterable) -> str:
+    return ".".join(str(part) for part in loc)
+
+
+def _message(error: dict) -> str:
+    message = error["msg"]
+    return message.removeprefix("Value error, ")
+
+
+def _refusal_problems(refusal: FulfilError, line: int | None) -> list[Problem]:
+    if isinstance(refusal, InvalidRequest):
+        return [Problem(line, name, message) for name, message in refusal.problems]
+    if "problem" in refusal.details:
+        return [
+            Problem(
+                line, str(refusal.details["field"]), str(refusal.details["problem"])
+            )
+        ]
+    return [Problem(line, str(refusal.details.get("field", "")), str(refusal))]
+
+
+IMPORTERS: dict[str, Callable[..., ImportReport]] = {
+    "products": import_products,
+    "orders": import_orders,
+}
