@@ -4,7 +4,7 @@ from flask import url_for
 
 from fulfil.domain.states import ShipmentStatus
 from fulfil.models import FulfilmentMode, Location, Order, OrderLine, Product, Shipment
-from fulfil.queries.orders import timeline
+from fulfil.queries.orders import order_timeline
 from fulfil.schemas import (
     AllocationOut,
     DownloadOut,
@@ -30,7 +30,7 @@ def order_out(order: Order, *, with_timeline: bool = False) -> OrderOut:
                 actor=e.actor.username if e.actor else None,
                 data=e.data,
             )
-            for e in timeline("orders", order.id)
+            for e in order_timeline(order)
         ]
     return OrderOut(
         id=order.id,

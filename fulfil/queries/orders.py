@@ -47,3 +47,25 @@ def timeline(subject_type: str, subject_id: int) -> list[Event]:
             .order_by(Event.at, Event.id)
         ).scalars()
     )
+
+
+def order_timeline(order: Order) -> list[Event]:
+    """What happened to an order and its shipments, oldest first."""
+    shipment_ids = [s.id for s in order.shipments]
+    return list(
+        db.session.scalars(
+            sa.select(Event)
+            .where(
+                sa.or_(
+                    sa.and_(
+                        Event.subject_type == "orders", Event.subject_id == order.id
+                    ),
+                    sa.and_(
+                        Event.subject_type == "shipments",
+                        Event.subject_id.in_(shipment_ids),
+                    ),
+                )
+            )
+            .order_by(Event.at, Event.id)
+        )
+    )

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from fulfil.extensions import db
 from fulfil.services import users
 from tests.conftest import PASSWORD, csrf_token, row_counts
 
@@ -14,6 +15,9 @@ PUBLIC = {
     "auth.logout",
     "api.openapi_json",  # the API's description
     "downloads.fetch",  # signed link in the customer's e-mail
+    "supplier.order",  # signed link on the supplier's purchase order
+    "supplier.report",
+    "supplier.purchase_order",
     "main.set_language",
     "ops.healthz",
     "static",
@@ -214,7 +218,8 @@ def test_failed_logins_are_counted_in_redis_across_workers(
         "RATELIMIT_STORAGE_URI": redis_url,
         "RATELIMIT_KEY_PREFIX": uuid.uuid4().hex,
     }
-    first_worker = make_app(database_url, **shared).test_client()
+    workers = [make_app(database_url, **shared) for _ in range(2)]
+    first_worker, second_worker = (w.test_client() for w in workers)
     for _ in range(5):
         token = csrf_token(first_worker)
         first_worker.post(
@@ -226,7 +231,6 @@ def test_failed_logins_are_counted_in_redis_across_workers(
             },
         )
 
-    second_worker = make_app(database_url, **shared).test_client()
     response = second_worker.post(
         "/login",
         data={
@@ -237,3 +241,6 @@ def test_failed_logins_are_counted_in_redis_across_workers(
     )
 
     assert response.status_code == 429
+    for worker in workers:  # close their pooled connections now, not at GC time
+        with worker.app_context():
+            db.engine.dispose()

@@ -1,0 +1,386 @@
+"""POST/GET/cancel /api/v1/orders, request by request, as a shop sees it."""
+
+import json
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from fulfil.domain.states import ShipmentStatus
+from fulfil.extensions import db
+from fulfil.models import LocationKind, Order, Reservation, Stock
+from fulfil.services import fulfilment, inventory, layout, unit_of_work
+from tests.conftest import order_payload, row_counts
+
+ORDERS = "/api/v1/orders"
+
+
+def stock_up(product, location_id, qty, key, **kw):
+    inventory.adjust(
+        product_id=product.id,
+        location_id=location_id,
+        qty_delta=qty,
+        reason="opening",
+        key=key,
+        **kw,
+    )
+
+
+def reserved_at(product, location_id) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Stock.reserved), 0)).where(
+            Stock.product_id == product.id, Stock.location_id == location_id
+        )
+    )
+
+
+@pytest.fixture
+def shop(api, warehouse, make_product, loc):
+    """A token for the shop, and SKU-0001 with 5 units on a pick face."""
+    product = make_product("SKU-0001")
+    stock_up(product, loc("A-01-1-A"), 5, "open-1")
+    return api("orders:write", "orders:read", "stock:read")
+
+
+def test_an_order_is_taken_in_and_its_stock_reserved_at_once(shop, loc):
+    response = shop.post(ORDERS, json=order_payload(lines=[line("SKU-0001", 2)]))
+
+    assert response.status_code == 201
+    order = response.get_json()
+    assert order["status"] == "allocated"
+    assert order["lines"][0]["allocation"] == {
+        "state": "allocated",
+        "allocated": 2,
+        "backordered": 0,
+    }
+    assert [(s["mode"], s["status"]) for s in order["shipments"]] == [
+        ("in_house", "allocated")
+    ]
+    assert response.headers["Location"] == f"{ORDERS}/SHOP-1001"
+    stock = shop.get("/api/v1/stock?sku=SKU-0001").get_json()
+    assert (stock["on_hand"], stock["reserved"], stock["available"]) == (5, 2, 3)
+
+
+def test_the_same_order_sent_again_is_returned_not_repeated(shop):
+    first = shop.post(ORDERS, json=order_payload())
+    before = row_counts()
+
+    again = shop.post(ORDERS, json=order_payload())
+
+    assert again.status_code == 200
+    assert again.get_json()["id"] == first.get_json()["id"]
+    assert row_counts() == before
+
+
+def test_the_same_external_id_with_other_content_is_a_conflict(shop):
+    shop.post(ORDERS, json=order_payload())
+    before = row_counts()
+
+    response = shop.post(ORDERS, json=order_payload(lines=[line("SKU-0001", 3)]))
+
+    assert response.status_code == 409
+    assert response.mimetype == "application/problem+json"
+    assert "SHOP-1001" in response.get_json()["detail"]
+    assert row_counts() == before
+
+
+def line(sku, quantity, price="4.50"):
+    return {"sku": sku, "quantity": quantity, "unit_price": price}
+
+
+@pytest.mark.parametrize(
+    ("change", "fields"),
+    [
+        (
+            {"lines": [line("NOPE-1", 1), line("SKU-0001", 0)]},
+            {"lines[0].sku", "lines[1].quantity"},
+        ),
+        ({"shipping_address": None}, {"shipping_address"}),
+        (
+            {
+                "shipping_address": order_payload()["shipping_address"]
+                | {"country": "XX"}
+            },
+            {"shipping_address.country"},
+        ),
+        ({"shipping_method": "pickup_point"}, {"body"}),
+        ({"lines": []}, {"lines"}),
+        ({"placed_at": "yesterday"}, {"placed_at"}),
+        ({"warehouse": "NOWHERE"}, {"warehouse"}),
+        ({"customer": {"name": "", "email": "not-an-address"}}, None),
+    ],
+    ids=[
+        "unknown-sku-and-zero-quantity",
+        "no-address-for-physical-goods",
+        "unknown-country",
+        "pickup-point-without-id",
+        "no-lines",
+        "bad-date",
+        "unknown-warehouse",
+        "bad-customer",
+    ],
+)
+def test_bad_orders_are_refused_with_every_problem_and_nothing_stored(
+    shop, change, fields
+):
+    before = row_counts()
+
+    response = shop.post(ORDERS, json=order_payload(**change))
+
+    assert response.status_code == 422
+    assert response.mimetype == "application/problem+json"
+    problem = response.get_json()
+    reported = {item["field"] for item in problem["errors"]}
+    if fields is None:
+        assert {"customer.name", "customer.email"} <= reported
+    else:
+        assert fields <= reported, problem
+    assert all(item["message"] for item in problem["errors"])
+    assert row_counts() == before
+
+
+def test_malformed_json_wrong_type_and_oversized_bodies_are_refused(shop, app):
+    before = row_counts()
+
+    broken = shop.post(
+        ORDERS, data="{not json", headers={"Content-Type": "application/json"}
+    )
+    as_form = shop.post(ORDERS, data="a=1", content_type="text/plain")
+    app.config["API_MAX_BODY"] = 1000
+    huge = order_payload(lines=[line("SKU-0001", 1)] * 40)
+    too_big = shop.post(ORDERS, json=huge)
+
+    assert (broken.status_code, as_form.status_code, too_big.status_code) == (
+        400,
+        415,
+        413,
+    )
+    for response in (broken, as_form, too_big):
+        assert response.mimetype == "application/problem+json"
+        assert response.get_json()["detail"]
+    assert row_counts() == before
+
+
+def test_tokens_are_required_and_scopes_are_checked(client, api, warehouse):
+    reader = api("orders:read")
+
+    anonymous = client.post(ORDERS, json=order_payload())
+    wrong = client.post(
+        ORDERS, json=order_payload(), headers={"Authorization": "Bearer ful_nope"}
+    )
+    no_scope = reader.post(ORDERS, json=order_payload())
+
+    assert anonymous.status_code == 401
+    assert anonymous.headers["WWW-Authenticate"].startswith("Bearer")
+    assert wrong.status_code == 401
+    assert no_scope.status_code == 403
+    assert "orders:write" in no_scope.get_json()["detail"]
+
+
+def test_a_revoked_token_no_longer_works(client, warehouse):
+    from fulfil.services import tokens
+
+    token, secret = tokens.create_token(name="old shop", scopes=["orders:read"])
+    headers = {"Authorization": f"Bearer {secret}"}
+    assert client.get("/api/v1/locations", headers=headers).status_code == 200
+
+    tokens.revoke_token(token.id)
+
+    assert client.get("/api/v1/locations", headers=headers).status_code == 401
+
+
+def test_what_cannot_be_reserved_is_backordered_and_allocated_when_stock_arrives(
+    shop, loc, make_product
+):
+    product = db.session.scalar(sa.select(Stock.product_id).limit(1))
+    response = shop.post(ORDERS, json=order_payload(lines=[line("SKU-0001", 8)]))
+    order = response.get_json()
+    assert order["status"] == "backordered"
+    assert order["lines"][0]["allocation"] == {
+        "state": "partial",
+        "allocated": 5,
+        "backordered": 3,
+    }
+
+    from fulfil.models import Product
+
+    stock_up(db.session.get(Product, product), loc("A-01-3-C"), 3, "delivery-1")
+
+    after = shop.get(f"{ORDERS}/SHOP-1001").get_json()
+    assert after["status"] == "allocated"
+    assert after["lines"][0]["allocation"]["allocated"] == 8
+    assert [e["action"] for e in after["timeline"]] == [
+        "order.received",
+        "shipment.backordered",
+        "order.backordered",
+        "shipment.allocated",
+        "order.allocated",
+    ]
+
+
+def test_backorders_are_served_oldest_promise_first(shop, loc, make_product):
+    late = order_payload(
+        "LATE", lines=[line("SKU-0001", 5)], promised_ship_by="2026-12-10T12:00:00Z"
+    )
+    early = order_payload(
+        "EARLY", lines=[line("SKU-0001", 5)], promised_ship_by="2026-12-01T12:00:00Z"
+    )
+    taken = order_payload("FIRST", lines=[line("SKU-0001", 5)])
+    for body in (taken, late, early):
+        shop.post(ORDERS, json=body)
+
+    product = db.session.scalar(sa.select(Stock).limit(1)).product
+    stock_up(product, loc("A-01-2-A"), 5, "delivery-2")
+
+    status = {
+        ext: shop.get(f"{ORDERS}/{ext}").get_json()["status"]
+        for ext in ("FIRST", "EARLY", "LATE")
+    }
+    assert status == {"FIRST": "allocated", "EARLY": "allocated", "LATE": "backordered"}
+
+
+def test_pick_faces_are_reserved_before_reserve_locations(
+    api, warehouse, make_product, loc
+):
+    product = make_product("SKU-0001")
+    stock_up(product, loc("A-01-3-C"), 10, "reserve-1")  # reserve location
+    stock_up(product, loc("A-01-2-A"), 2, "face-1")  # pick face
+
+    api("orders:write").post(ORDERS, json=order_payload(lines=[line("SKU-0001", 3)]))
+
+    assert reserved_at(product, loc("A-01-2-A")) == 2
+    assert reserved_at(product, loc("A-01-3-C")) == 1
+
+
+def test_lots_are_reserved_first_expiry_first_out_and_expired_lots_never(
+    api, warehouse, make_product, loc
+):
+    honey = make_product("SKU-0001", tracking="lot")
+    soon, later = date.today() + timedelta(days=20), date.today() + timedelta(days=200)
+    stock_up(honey, loc("A-01-1-A"), 5, "lot-late", lot="L-LATE", expires_on=later)
+    stock_up(honey, loc("A-01-2-A"), 5, "lot-soon", lot="L-SOON", expires_on=soon)
+    stock_up(
+        honey,
+        loc("A-01-3-C"),
+        5,
+        "lot-old",
+        lot="L-OLD",
+        expires_on=date.today() - timedelta(days=1),
+    )
+
+    api("orders:write").post(ORDERS, json=order_payload(lines=[line("SKU-0001", 7)]))
+
+    held = dict(
+        db.session.execute(
+            sa.select(Stock.lot, Stock.reserved).where(Stock.product_id == honey.id)
+        ).all()
+    )
+    assert held == {"L-SOON": 5, "L-LATE": 2, "L-OLD": 0}
+
+
+def test_cancelling_frees_every_reservation_and_saying_it_twice_is_harmless(shop, loc):
+    shop.post(ORDERS, json=order_payload(lines=[line("SKU-0001", 4)]))
+    product = db.session.scalar(sa.select(Stock).limit(1)).product
+
+    cancelled = shop.post(f"{ORDERS}/SHOP-1001/cancel")
+    again = shop.post(f"{ORDERS}/SHOP-1001/cancel")
+
+    assert cancelled.status_code == again.status_code == 200
+    assert cancelled.get_json()["status"] == "cancelled"
+    assert cancelled.get_json()["lines"][0]["allocation"]["state"] == "cancelled"
+    assert reserved_at(product, loc("A-01-1-A")) == 0
+    assert db.session.scalar(sa.select(sa.func.sum(Reservation.qty))) == 0
+    events = [
+        e["action"] for e in shop.get(f"{ORDERS}/SHOP-1001").get_json()["timeline"]
+    ]
+    assert events.count("order.cancelled") == 1
+
+
+def test_an_order_cannot_be_cancelled_once_packing_started(shop):
+    shop.post(ORDERS, json=order_payload())
+    with unit_of_work() as session:
+        shipment = session.scalar(sa.select(Order)).shipments[0]
+        fulfilment.set_status(session, shipment, ShipmentStatus.PICKING)
+        fulfilment.set_status(session, shipment, ShipmentStatus.PACKED)
+
+    response = shop.post(f"{ORDERS}/SHOP-1001/cancel")
+
+    assert response.status_code == 409
+    assert "packed" in response.get_json()["detail"]
+    assert shop.get(f"{ORDERS}/SHOP-1001").get_json()["status"] == "packed"
+
+
+def test_unknown_orders_are_404_problems(shop):
+    response = shop.get(f"{ORDERS}/NOPE")
+    cancel = shop.post(f"{ORDERS}/NOPE/cancel")
+
+    assert response.status_code == cancel.status_code == 404
+    assert response.mimetype == "application/problem+json"
+
+
+def test_the_promise_comes_from_the_cutoff_when_the_shop_sends_none(shop):
+    # Thursday 26 November 2026, 09:15 in Berlin: before the 14:00 cut-off
+    order = shop.post(ORDERS, json=order_payload()).get_json()
+
+    assert order["promised_ship_by"] in (
+        "2026-11-26T13:00:00Z",
+        "2026-11-26T13:00:00+00:00",
+    )
+    # 09:15 in Berlin is 08:15 UTC, on SQLite as on PostgreSQL
+    assert order["placed_at"] in ("2026-11-26T08:15:00Z", "2026-11-26T08:15:00+00:00")
+
+
+def test_the_shops_promise_is_kept(shop):
+    body = order_payload(promised_ship_by="2026-11-28T10:00:00+00:00")
+
+    order = shop.post(ORDERS, json=body).get_json()
+
+    assert order["promised_ship_by"].startswith("2026-11-28T10:00:00")
+
+
+def test_orders_go_to_the_warehouse_that_has_the_stock(api, warehouse, make_product):
+    second = layout.create_warehouse(code="WH2", name="North", timezone="Europe/Berlin")
+    bin_ = layout.define_location(
+        warehouse_id=second.id, code="B-01-1-A", kind=LocationKind.PICK_FACE
+    )
+    product = make_product("SKU-0001")
+    stock_up(product, bin_.id, 4, "wh2-open")
+    shop = api("orders:write")
+
+    routed = shop.post(ORDERS, json=order_payload("R1", lines=[line("SKU-0001", 3)]))
+    named = shop.post(ORDERS, json=order_payload("R2", warehouse="WH1"))
+
+    assert routed.get_json()["warehouse"] == "WH2"
+    assert routed.get_json()["status"] == "allocated"
+    assert named.get_json()["warehouse"] == "WH1"
+    assert named.get_json()["status"] == "backordered"
+
+
+def test_delivery_details_are_kept(shop):
+    body = order_payload(
+        shipping_method="appointment",
+        appointment={"start": "2026-12-02T08:00:00Z", "end": "2026-12-02T12:00:00Z"},
+    )
+    pickup = order_payload(
+        "SHOP-1002",
+        shipping_method="pickup_point",
+        pickup_point_id="DHL-PACKSTATION-112",
+    )
+
+    first = shop.post(ORDERS, json=body).get_json()
+    second = shop.post(ORDERS, json=pickup).get_json()
+
+    assert first["appointment"]["start"].startswith("2026-12-02T08:00:00")
+    assert second["pickup_point_id"] == "DHL-PACKSTATION-112"
+    assert second["shipping_address"]["country"] == "DE"
+
+
+def test_the_openapi_description_lists_every_operation(client):
+    spec = client.get("/api/v1/openapi.json").get_json()
+
+    assert spec["openapi"].startswith("3.1")
+    assert {"post", "get"} <= set(spec["paths"]["/api/v1/orders"]) | {"get"}
+    assert "post" in spec["paths"]["/api/v1/orders/{external_id}/cancel"]
+    order_in = spec["components"]["schemas"]["OrderIn"]
+    assert {"external_id", "placed_at", "lines"} <= set(order_in["required"])
+    json.dumps(spec)  # serialisable as a whole
