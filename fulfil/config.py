@@ -81,6 +81,7 @@ def load_config(instance_path: str) -> dict:
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "1200 per minute"),
         "API_MAX_BODY": int(os.environ.get("API_MAX_BODY", str(256 * 1024))),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD", str(8 * 1024 * 1024))),
+        "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
         "CUTOFF_TIME": _time("CUTOFF_TIME", "14:00"),
         "WORKING_DAYS": _weekdays(os.environ.get("WORKING_DAYS", "1-5")),
         "HOLIDAYS": _dates(os.environ.get("HOLIDAYS", "")),
@@ -89,6 +90,16 @@ def load_config(instance_path: str) -> dict:
             "DIGITAL_FILES_DIR", str(Path(instance_path) / "downloads")
         ),
         "DOWNLOAD_LINK_DAYS": int(os.environ.get("DOWNLOAD_LINK_DAYS", "14")),
+        # Links sent outside a request (CLI, e-mail) start with this, e.g. https://…
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        "SUPPLIER_LINK_DAYS": int(os.environ.get("SUPPLIER_LINK_DAYS", "180")),
+        # Purchase orders by e-mail: only when MAIL_SERVER is set.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", True),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_FROM": os.environ.get("MAIL_FROM", ""),
         # Webhooks: attempts before a delivery is given up, first retry delay.
         "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "12")),
         "WEBHOOK_RETRY_BASE_S": float(os.environ.get("WEBHOOK_RETRY_BASE_S", "30")),

@@ -1,16 +1,31 @@
-"""Webhooks: the outbox half. A delivery row is written with the change itself.
-
-The worker (fulfil.webhook_worker) sends them later, signed; see there.
+"""Webhooks: subscriptions and the outbox. A delivery row is written with the change
+itself; the worker (fulfil.webhook_sender, `flask webhooks work`) sends it later,
+signed.
 """
 
 import hashlib
 import hmac
 import json
+import secrets
+from urllib.parse import urlsplit
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
-from fulfil.models import Event, Order, Shipment, WebhookDelivery, WebhookSubscription
+from fulfil.errors import FulfilError, InvalidInput, NotFound
+from fulfil.models import (
+    Event,
+    FulfilmentMode,
+    Order,
+    Shipment,
+    Supplier,
+    WebhookDelivery,
+    WebhookSubscription,
+)
+from fulfil.models.types import utcnow
+from fulfil.services import events as audit
+from fulfil.services import unit_of_work
 
 # The events a subscription can ask for; "*" means all of them.
 EVENT_TYPES = (
@@ -32,12 +47,134 @@ EVENT_TYPES = (
     "shipment.cancelled",
 )
 SIGNATURE_HEADER = "Fulfil-Signature"
+EVENT_HEADER = "Fulfil-Event"
+DELIVERY_HEADER = "Fulfil-Delivery"
+SECRET_PREFIX = "whsec_"
 
 
 def sign(secret: str, timestamp: int, body: str) -> str:
     """The signature header value: t=<unix time>,v1=<HMAC-SHA256 of "t.body">."""
     mac = hmac.new(secret.encode(), f"{timestamp}.{body}".encode(), hashlib.sha256)
     return f"t={timestamp},v1={mac.hexdigest()}"
+
+
+def subscribe(
+    url: str,
+    events: list[str],
+    description: str = "",
+    *,
+    fulfilment: str = "",
+    supplier_id: int | None = None,
+    actor_id: int | None = None,
+) -> tuple[WebhookSubscription, str]:
+    """A new subscription and its signing secret (shown to the caller once)."""
+    url = url.strip()
+    parts = urlsplit(url)
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.hostname
+        or len(url) > 500
+        or any(c.isspace() for c in url)
+    ):
+        raise InvalidInput(field="url", problem=_l("must be an http(s) URL"))
+    chosen = sorted(set(events))
+    if "*" in chosen:
+        chosen = ["*"]
+    elif not chosen or not set(chosen) <= set(EVENT_TYPES):
+        raise InvalidInput(
+            field="events",
+            problem=_l("choose * or from %(choices)s")
+            % {"choices": ", ".join(EVENT_TYPES)},
+        )
+    description = description.strip()
+    if len(description) > 200:
+        raise InvalidInput(
+            field="description", problem=_l("must be at most 200 characters")
+        )
+    modes = [m.value for m in FulfilmentMode]
+    if fulfilment and fulfilment not in modes:
+        raise InvalidInput(
+            field="fulfilment",
+            problem=_l("must be one of %(choices)s") % {"choices": ", ".join(modes)},
+        )
+    secret = SECRET_PREFIX + secrets.token_urlsafe(32)
+    with unit_of_work() as session:
+        if supplier_id is not None and session.get(Supplier, supplier_id) is None:
+            raise InvalidInput(field="supplier", problem=_l("no such supplier"))
+        subscription = WebhookSubscription(
+            url=url,
+            events=chosen,
+            secret=secret,
+            description=description,
+            fulfilment=fulfilment,
+            supplier_id=supplier_id,
+        )
+        session.add(subscription)
+        audit.record(
+            session,
+            "webhook.subscribed",
+            subscription,
+            actor_id=actor_id,
+            url=url,
+            events=chosen,
+        )
+        return subscription, secret
+
+
+def deactivate(
+    subscription_id: int, *, actor_id: int | None = None
+) -> WebhookSubscription:
+    """Stop a subscription; its unsent deliveries are given up. Safe to repeat."""
+    with unit_of_work() as session:
+        subscription = session.get(WebhookSubscription, subscription_id)
+        if subscription is None:
+            raise NotFound()
+        if not subscription.active:
+            return subscription
+        subscription.active = False
+        given_up = session.execute(
+            sa.update(WebhookDelivery)
+            .where(
+                WebhookDelivery.subscription_id == subscription_id,
+                WebhookDelivery.status == "pending",
+            )
+            .values(status="failed", last_error="subscription deactivated")
+        ).rowcount
+        audit.record(
+            session,
+            "webhook.deactivated",
+            subscription,
+            actor_id=actor_id,
+            pending_given_up=given_up,
+        )
+        return subscription
+
+
+def resend(delivery_id: int, *, actor_id: int | None = None) -> WebhookDelivery:
+    """Queue a delivery again, due now, with a fresh set of attempts."""
+    with unit_of_work() as session:
+        delivery = session.scalar(
+            sa.select(WebhookDelivery)
+            .where(WebhookDelivery.id == delivery_id)
+            .with_for_update()
+        )
+        if delivery is None:
+            raise NotFound()
+        if not delivery.subscription.active:
+            raise FulfilError(_l("This webhook subscription is deactivated."))
+        audit.record(
+            session,
+            "webhook.resent",
+            delivery,
+            actor_id=actor_id,
+            previous_status=delivery.status,
+            previous_attempts=delivery.attempts,
+        )
+        delivery.status = "pending"
+        delivery.attempts = 0
+        delivery.next_attempt_at = utcnow()
+        delivery.delivered_at = None
+        return delivery
 
 
 def enqueue(session: Session, event: Event, subject) -> None:

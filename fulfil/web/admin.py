@@ -1,13 +1,25 @@
-"""Users, roles and badges."""
+"""Users, roles and badges; API tokens and webhooks for the shop's developers."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError
+from fulfil.models import FulfilmentMode
+from fulfil.queries import integration
 from fulfil.queries import users as user_queries
-from fulfil.services import users
+from fulfil.services import tokens, users, webhooks
 from fulfil.web.navigation import AREA_NAMES
 from fulfil.web.session import guard
 
@@ -67,3 +79,196 @@ def issue_badge(username: str):
     return render_template(
         "admin/badge.html", username=username, token=token, qr=qr_svg(token)
     )
+
+
+# -- API tokens ---------------------------------------------------------------------
+
+SCOPE_HELP = {
+    "orders:write": _l("take in and cancel orders"),
+    "orders:read": _l("read orders, their shipments and timeline"),
+    "products:write": _l("create and update products and suppliers"),
+    "stock:read": _l("read stock levels"),
+    "stock:write": _l("book stock in, move and adjust it"),
+    "layout:write": _l("define warehouse locations"),
+    "shipments:write": _l("report tracking and delivery (3PL, supplier)"),
+}
+
+
+def _tokens_page(status: int = 200, **context):
+    return (
+        render_template(
+            "admin/tokens.html",
+            tokens=integration.all_tokens(),
+            scopes=tokens.SCOPES,
+            scope_help=SCOPE_HELP,
+            **context,
+        ),
+        status,
+    )
+
+
+@bp.get("/tokens")
+def api_tokens():
+    return _tokens_page()
+
+
+@bp.post("/tokens")
+def create_token():
+    form = request.form
+    try:
+        token, secret = tokens.create_token(
+            name=form.get("name", ""),
+            scopes=form.getlist("scopes"),
+            actor_id=current_user.id,
+        )
+    except FulfilError as refusal:
+        return _tokens_page(refusal.status, refusal=refusal, values=form)
+    return _shown_once(
+        title=_("API token %(name)s", name=token.name),
+        secret=secret,
+        warning=_(
+            "Copy this token now: it is shown only once. Fulfil keeps only a hash of "
+            "it; if it is lost, revoke it and create a new one."
+        ),
+        label=_("Token"),
+        usage_intro=_("Send it with every API request, as this header:"),
+        usage="Authorization: Bearer <token>",
+        back=url_for("admin.api_tokens"),
+        back_label=_("Back to API tokens"),
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+def revoke_token(token_id: int):
+    try:
+        token = tokens.revoke_token(token_id, actor_id=current_user.id)
+    except FulfilError as refusal:
+        abort(refusal.status)
+    flash(_("Token %(name)s revoked: it no longer works.", name=token.name))
+    return redirect(url_for("admin.api_tokens"), 303)
+
+
+# -- webhooks -----------------------------------------------------------------------
+
+DELIVERY_STATUS_NAMES = {
+    "pending": _l("pending"),
+    "delivered": _l("delivered"),
+    "failed": _l("failed"),
+}
+MODE_NAMES = {
+    FulfilmentMode.IN_HOUSE.value: _l("in-house"),
+    FulfilmentMode.THIRD_PARTY.value: _l("3PL"),
+    FulfilmentMode.DROPSHIP.value: _l("dropship"),
+    FulfilmentMode.DIGITAL.value: _l("digital"),
+}
+LOG_PAGE = 50
+
+
+def _webhooks_page(status: int = 200, **context):
+    return (
+        render_template(
+            "admin/webhooks.html",
+            subscriptions=integration.all_subscriptions(),
+            counts=integration.delivery_counts(),
+            event_types=webhooks.EVENT_TYPES,
+            mode_names=MODE_NAMES,
+            delivery_status_names=DELIVERY_STATUS_NAMES,
+            **context,
+        ),
+        status,
+    )
+
+
+@bp.get("/webhooks")
+def webhook_subscriptions():
+    return _webhooks_page()
+
+
+@bp.post("/webhooks")
+def subscribe():
+    form = request.form
+    events = ["*"] if form.get("all_events") else form.getlist("events")
+    try:
+        subscription, secret = webhooks.subscribe(
+            form.get("url", ""),
+            events,
+            form.get("description", ""),
+            fulfilment=form.get("fulfilment", ""),
+            actor_id=current_user.id,
+        )
+    except FulfilError as refusal:
+        return _webhooks_page(refusal.status, refusal=refusal, values=form)
+    return _shown_once(
+        title=_("Webhook to %(url)s", url=subscription.url),
+        secret=secret,
+        warning=_(
+            "Copy this signing secret now: it is shown only once. The receiver "
+            "checks the Fulfil-Signature header of every webhook with it."
+        ),
+        label=_("Signing secret"),
+        usage_intro=_("Every webhook carries this header, made with the secret:"),
+        usage=f"{webhooks.SIGNATURE_HEADER}: t=<unix time>,v1=<HMAC-SHA256 of t.body>",
+        back=url_for("admin.webhook_subscriptions"),
+        back_label=_("Back to webhooks"),
+    )
+
+
+@bp.post("/webhooks/<int:subscription_id>/deactivate")
+def deactivate_webhook(subscription_id: int):
+    try:
+        subscription = webhooks.deactivate(subscription_id, actor_id=current_user.id)
+    except FulfilError as refusal:
+        abort(refusal.status)
+    flash(_("Webhooks to %(url)s stopped.", url=subscription.url))
+    return redirect(url_for("admin.webhook_subscriptions"), 303)
+
+
+@bp.get("/webhooks/deliveries")
+def webhook_deliveries():
+    return _deliveries_page(
+        request.args.get("status", ""), request.args.get("before", type=int)
+    )
+
+
+@bp.post("/webhooks/deliveries/<int:delivery_id>/resend")
+def resend_delivery(delivery_id: int):
+    status = request.form.get("status", "")
+    try:
+        webhooks.resend(delivery_id, actor_id=current_user.id)
+    except FulfilError as refusal:
+        return _deliveries_page(status, None, refusal.status, refusal=refusal)
+    flash(_("Delivery %(id)s queued again: it is sent within moments.", id=delivery_id))
+    return redirect(
+        url_for("admin.webhook_deliveries", status=_known_status(status) or None), 303
+    )
+
+
+def _known_status(status: str) -> str:
+    return status if status in integration.DELIVERY_STATUSES else ""
+
+
+def _deliveries_page(status: str, before: int | None, code: int = 200, **context):
+    status = _known_status(status)
+    deliveries = integration.webhook_deliveries(
+        status=status, before=before, limit=LOG_PAGE
+    )
+    return (
+        render_template(
+            "admin/deliveries.html",
+            deliveries=deliveries,
+            status=status,
+            statuses=integration.DELIVERY_STATUSES,
+            delivery_status_names=DELIVERY_STATUS_NAMES,
+            older=deliveries[-1].id if len(deliveries) == LOG_PAGE else None,
+            paged=before is not None,
+            **context,
+        ),
+        code,
+    )
+
+
+def _shown_once(**context):
+    """A page with a secret on it: never cached, never stored in the history."""
+    response = make_response(render_template("admin/secret.html", **context))
+    response.headers["Cache-Control"] = "no-store"
+    return response
