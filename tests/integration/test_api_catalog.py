@@ -302,3 +302,15 @@ def test_the_cli_prints_a_working_token_on_its_last_line(runner, client, warehou
     assert (
         runner.invoke(args=["token", "create", "x", "--scope", "root"]).exit_code == 2
     )
+
+
+def test_each_token_is_rate_limited_with_a_problem_answer(app, api, warehouse):
+    app.config["API_RATE_LIMIT"] = "3 per minute"
+    busy, other = api("orders:read"), api("orders:read")
+
+    answers = [busy.get("/api/v1/locations").status_code for _ in range(4)]
+
+    assert answers == [200, 200, 200, 429]
+    limited = busy.get("/api/v1/locations")
+    assert limited.mimetype == "application/problem+json"
+    assert other.get("/api/v1/locations").status_code == 200  # its own budget
