@@ -128,3 +128,23 @@ class NotCancellable(FulfilError):
 class DownloadUnavailable(FulfilError):
     status = 410
     message = _l("This download link has expired or has been used up.")
+
+
+class ShipmentCancelled(FulfilError):
+    status = 409
+    message = _l("Order %(order)s was cancelled: please do not ship it.")
+
+
+class MailNotConfigured(FulfilError):
+    status = 409
+    message = _l("E-mail is not set up: set MAIL_SERVER to send purchase orders.")
+
+
+class MailFailed(FulfilError):
+    status = 502
+    message = _l("The e-mail to %(to)s could not be sent: %(reason)s")
+
+
+class LinkExpired(FulfilError):
+    status = 410
+    message = _l("This link has expired: the order was closed some time ago.")

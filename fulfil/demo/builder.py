@@ -21,8 +21,8 @@ from fulfil.domain.barcodes import make_ean13
 from fulfil.domain.roles import Role
 from fulfil.extensions import db
 from fulfil.models import FulfilmentMode, LocationKind, Tracking, Warehouse
-from fulfil.schemas import OrderIn
-from fulfil.services import catalog, inventory, layout, orders, users
+from fulfil.schemas import OrderIn, ShipmentReport
+from fulfil.services import catalog, digital, inventory, layout, orders, users
 
 SAMPLE = Path(__file__).parent / "data" / "online_retail_sample.csv"
 WAREHOUSE_CODE = "WH1"
@@ -120,6 +120,18 @@ HS_BY_WORD = [
 ]
 
 HONEY, GIFT_CARD = "HONEY-250", "EGIFT-25"
+# Beyond the warehouse: a supplier who ships its own goods (dropship), furniture a 3PL
+# stores and ships, a PDF guide to download, and licence keys for the gift card.
+SUPPLIER = ("GARDENCO", "Garden & Co. Versand", "orders@gardenco.example")
+BENCH, SOFA, GUIDE = "GARDEN-BENCH", "SOFA-3S", "GUIDE-HOME"
+GUIDE_FILE = "home-styling-guide.pdf"
+GIFT_KEYS = 20
+MIXED_ORDERS = [  # external id, lines (sku, qty), 3PL tracking to report back
+    ("DEMO-MIX-1", [(HONEY, 1), (BENCH, 1), (GUIDE, 1)], None),
+    ("DEMO-MIX-2", [(SOFA, 1), (GIFT_CARD, 1), (HONEY, 2)], None),
+    ("DEMO-MIX-3", [(SOFA, 1), (BENCH, 2)], ("DHL Freight", "JJD0099012345")),
+    ("DEMO-MIX-4", [(GIFT_CARD, 2), (GUIDE, 1)], None),
+]
 HONEY_LOTS = [  # lot, units, days to expiry from the build date, units to reserve
     ("H24-117", 48, 75, 0),
     ("H24-162", 72, 240, 36),
@@ -180,6 +192,7 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
     for invoice in invoices:
         _order(invoice, WAREHOUSE_CODE)
     summary.orders = len(invoices)
+    _beyond_the_warehouse(today, summary)
     if pdf_path is not None:
         from fulfil.labels import demo_sheet_pdf
         from fulfil.queries.layout import physical_locations
@@ -373,6 +386,123 @@ def _stock(
             to_reserve = qty - max(CASE, _cases(demand[sku]))
         _receive_and_put_away(**put, qty=qty, to_reserve=to_reserve, key=sku)
         summary.units += qty
+
+
+def _beyond_the_warehouse(today: date, summary: DemoSummary) -> None:
+    """A dropship supplier, a 3PL product, a download and licence keys, and a few
+    orders that mix them with warehouse goods, so that they split into shipments."""
+    from flask import current_app
+
+    code, name, email = SUPPLIER
+    catalog.upsert_supplier(code=code, name=name, email=email)
+    first = 9000  # barcodes after the sample's
+    catalog.upsert_product(
+        sku=BENCH,
+        name="Teak garden bench, 150 cm",
+        barcode=make_ean13("400", first + 1),
+        weight_g=24000,
+        fulfilment=FulfilmentMode.DROPSHIP,
+        supplier=code,
+        hs_code="940169",
+        origin_country="ID",
+    )
+    catalog.upsert_product(
+        sku=SOFA,
+        name="Three-seat sofa, linen, sand",
+        barcode=make_ean13("400", first + 2),
+        weight_g=58000,
+        length_mm=2100,
+        width_mm=900,
+        height_mm=850,
+        fulfilment=FulfilmentMode.THIRD_PARTY,
+        hs_code="940161",
+        origin_country="PL",
+    )
+    catalog.upsert_product(
+        sku=GUIDE,
+        name="Home styling guide (PDF)",
+        barcode=make_ean13("400", first + 3),
+        fulfilment=FulfilmentMode.DIGITAL,
+        download_file=GUIDE_FILE,
+        max_downloads=5,
+    )
+    summary.products += 3
+    _styling_guide(Path(current_app.config["DIGITAL_FILES_DIR"]) / GUIDE_FILE)
+    digital.add_licence_keys(
+        sku=GIFT_CARD, keys=[_gift_key(n) for n in range(GIFT_KEYS)]
+    )
+    placed = datetime.combine(today, datetime.min.time(), tzinfo=UTC)
+    for number, (external_id, lines, tracking) in enumerate(MIXED_ORDERS):
+        customer = f"Demo customer {number + 1}"
+        postal_code, city = PLACES["DE"][0][number % 2]
+        order, _ = orders.receive_order(
+            OrderIn(
+                external_id=external_id,
+                placed_at=placed + timedelta(hours=7, minutes=15 * number),
+                warehouse=WAREHOUSE_CODE,
+                lines=[
+                    {"sku": sku, "quantity": qty, "unit_price": Decimal("0")}
+                    for sku, qty in lines
+                ],
+                customer={"name": customer, "email": f"mix{number + 1}@example.com"},
+                shipping_address={
+                    "name": customer,
+                    "line1": f"Hauptstraße {10 + number}",
+                    "postal_code": postal_code,
+                    "city": city,
+                    "country": "DE",
+                },
+            ),
+            source="demo",
+        )
+        if tracking:  # the 3PL has already reported this one
+            carrier, tracking_number = tracking
+            third_party = next(
+                s for s in order.shipments if s.mode == FulfilmentMode.THIRD_PARTY
+            )
+            orders.report_shipment(
+                third_party.id,
+                ShipmentReport(
+                    status="shipped", carrier=carrier, tracking_number=tracking_number
+                ),
+            )
+    summary.orders += len(MIXED_ORDERS)
+
+
+def _gift_key(number: int) -> str:
+    """A stable, realistic-looking gift card code: GIFT-XXXX-XXXX-XXXX."""
+    digest = hashlib.sha256(f"gift-card:{number}".encode()).hexdigest().upper()
+    return "GIFT-" + "-".join(digest[i : i + 4] for i in (0, 4, 8))
+
+
+def _styling_guide(path: Path) -> None:
+    """A small, always identical PDF for the download product."""
+    from reportlab.lib.pagesizes import A5
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    canvas = Canvas(str(path), pagesize=A5, invariant=1, pageCompression=1)
+    canvas.setTitle("Home styling guide")
+    canvas.setAuthor("Fulfil demo shop")
+    width, height = A5
+    tips = [
+        "1. Start with one colour you love and two that calm it down.",
+        "2. Light from three heights: ceiling, table and floor.",
+        "3. Group small things in odd numbers: three candles, five mugs.",
+        "4. A runner or rug anchors a room; let it show under the furniture.",
+        "5. Bring the garden in: herbs on the sill, a bench by the door.",
+    ]
+    canvas.setFont("Helvetica-Bold", 20)
+    canvas.drawString(15 * mm, height - 25 * mm, "Home styling guide")
+    canvas.setFont("Helvetica", 10)
+    canvas.drawString(15 * mm, height - 33 * mm, "Five ideas for a warmer home")
+    for number, tip in enumerate(tips):
+        canvas.drawString(15 * mm, height - (50 + 9 * number) * mm, tip)
+    canvas.setFont("Helvetica-Oblique", 8)
+    canvas.drawString(15 * mm, 12 * mm, "A download from the Fulfil demo shop.")
+    canvas.showPage()
+    canvas.save()
 
 
 def _cases(units: int) -> int:

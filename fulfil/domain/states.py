@@ -35,7 +35,8 @@ SHIPMENT_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
     S.PENDING: frozenset(
         {S.BACKORDERED, S.ALLOCATED, S.REQUESTED, S.DELIVERED, S.CANCELLED}
     ),
-    S.BACKORDERED: frozenset({S.ALLOCATED, S.CANCELLED}),
+    # digital: keys arrive and the shipment is delivered at once
+    S.BACKORDERED: frozenset({S.ALLOCATED, S.DELIVERED, S.CANCELLED}),
     S.ALLOCATED: frozenset({S.PICKING, S.BACKORDERED, S.CANCELLED}),
     S.REQUESTED: frozenset({S.SHIPPED, S.CANCELLED}),
     S.PICKING: frozenset({S.PACKED, S.CANCELLED}),

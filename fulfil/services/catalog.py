@@ -100,4 +100,7 @@ def upsert_supplier(
             session.add(supplier)
         supplier.name, supplier.email, supplier.webhook_url = name, email, webhook_url
         events.record(session, "supplier.saved", supplier, actor_id=actor_id)
+        from fulfil.services import partners  # its webhook hears of its POs
+
+        partners.subscribe_supplier(session, supplier)
         return supplier

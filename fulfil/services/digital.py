@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy.orm import Session
 
-from fulfil.errors import InvalidInput, UnknownProduct
+from fulfil.errors import DownloadUnavailable, InvalidInput, UnknownProduct
 from fulfil.models import DigitalGrant, FulfilmentMode, LicenceKey, Product, Shipment
 from fulfil.models.types import utcnow
 from fulfil.services import events, unit_of_work
@@ -71,6 +71,8 @@ def _fill_waiting(session: Session, product_id: int) -> None:
     from fulfil.models import OrderLine
     from fulfil.services import fulfilment
 
+    # Locked: of two batches of keys arriving at once, the second sees what the first
+    # issued (PostgreSQL re-reads a row it waited for) and fills each line only once.
     waiting = session.scalars(
         sa.select(Shipment)
         .where(
@@ -79,6 +81,8 @@ def _fill_waiting(session: Session, product_id: int) -> None:
             Shipment.lines.any(OrderLine.product_id == product_id),
         )
         .order_by(Shipment.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     ).all()
     for shipment in waiting:
         if deliver(session, shipment):
@@ -121,20 +125,33 @@ def grant_for_token(token: str) -> int | None:
         return None
 
 
+def download_refusal(grant: DigitalGrant | None) -> DownloadUnavailable | None:
+    """Why this grant's link may not download now (expired, used up), or None."""
+    if grant is None or grant.licence_key_id is not None:
+        return DownloadUnavailable()
+    expires = grant.expires_at
+    if expires is not None and expires.tzinfo is None:
+        expires = expires.replace(tzinfo=UTC)  # SQLite hands back naive UTC
+    if expires is not None and expires < utcnow():
+        return DownloadUnavailable(_l("This download link has expired."))
+    if grant.downloads >= grant.max_downloads:
+        return DownloadUnavailable(
+            _l(
+                "This download link has been used %(count)s times, "
+                "as often as it allows."
+            ),
+            count=grant.max_downloads,
+        )
+    return None
+
+
 def use_download(grant_id: int) -> DigitalGrant:
     """Count one download; refused when the link expired or is used up."""
-    from fulfil.errors import DownloadUnavailable
-
     with unit_of_work() as session:
         grant = session.execute(
             sa.select(DigitalGrant).where(DigitalGrant.id == grant_id).with_for_update()
         ).scalar_one_or_none()
-        if grant is None or grant.licence_key_id is not None:
-            raise DownloadUnavailable()
-        expires = grant.expires_at
-        if expires is not None and expires.tzinfo is None:
-            expires = expires.replace(tzinfo=UTC)
-        if (expires and expires < utcnow()) or grant.downloads >= grant.max_downloads:
-            raise DownloadUnavailable()
+        if refusal := download_refusal(grant):
+            raise refusal
         grant.downloads += 1
         return grant

@@ -19,7 +19,10 @@ def start(session: Session, shipment: Shipment, actor_id: int | None = None) -> 
         done = digital.deliver(session, shipment)
         set_status(session, shipment, S.DELIVERED if done else S.BACKORDERED, actor_id)
     else:  # a 3PL or the supplier ships it: they hear of it through the outbox
-        set_status(session, shipment, S.REQUESTED, actor_id)
+        from fulfil.services import partners
+
+        links = partners.supplier_links(session, shipment)
+        set_status(session, shipment, S.REQUESTED, actor_id, **links)
 
 
 def set_status(
