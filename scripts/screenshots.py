@@ -31,12 +31,21 @@ SCREENS = {
         ("pack-item", "/pack/", lambda p: _scan(p, "Scan an item", "4000000000017"))
     ],
     "receiver": [("receive", "/receive/", None)],
-    "manager": [("manager", "/manage/", None)],
+    "manager": [
+        ("manager", "/manage/", None),
+        ("manager-import", "/manage/import", None),
+        ("manager-partners", "/manage/partners/", None),
+    ],
     "service": [
         ("service", "/service/", None),
         ("service-order", "/service/", lambda p: p.locator("#results a").first.click()),
     ],
-    "admin": [("admin", "/admin/", None)],
+    "admin": [
+        ("admin", "/admin/", None),
+        ("admin-tokens", "/admin/tokens", None),
+        ("admin-webhooks", "/admin/webhooks", None),
+        ("admin-deliveries", "/admin/webhooks/deliveries", None),
+    ],
 }
 
 

@@ -51,6 +51,15 @@ STATUS_NAMES = {
     "shipped": _l("shipped"),
     "delivered": _l("delivered"),
     "cancelled": _l("cancelled"),
+    "pending": _l("pending"),
+    "requested": _l("handed over"),
+}
+
+MODE_NAMES = {
+    "in_house": _l("our warehouse"),
+    "3pl": _l("logistics provider"),
+    "dropship": _l("supplier ships"),
+    "digital": _l("digital"),
 }
 
 
@@ -82,5 +91,6 @@ def template_context() -> dict:
         "nav_areas": areas(current_user) if signed_in else [],
         "warehouses": warehouses() if signed_in else [],
         "status_names": STATUS_NAMES,
+        "mode_names": MODE_NAMES,
         "reason_names": REASON_NAMES,
     }

@@ -31,5 +31,5 @@ def order(order_id: int):
         "service/order.html",
         "service/_order.html",
         order=found,
-        events=orders.timeline("orders", order_id),
+        events=orders.order_timeline(found),
     )
