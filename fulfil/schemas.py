@@ -18,9 +18,11 @@ from pydantic import (
     EmailStr,
     Field,
     StringConstraints,
+    WithJsonSchema,
     model_validator,
 )
 
+from fulfil.domain.barcodes import CODE128
 from fulfil.models import FulfilmentMode, LocationKind, ShippingMethod, Tracking
 from fulfil.models.warehouse import VIRTUAL_KINDS
 
@@ -40,8 +42,13 @@ def _utc(moment: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
+# Required text: after stripping, something must be left (said as a pattern too).
+NOT_BLANK = r"\S"
 Name = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=120, pattern=NOT_BLANK
+    ),
 ]
 Code = Annotated[
     str,
@@ -51,9 +58,28 @@ Code = Annotated[
 ]
 Country = Annotated[
     str,
-    StringConstraints(min_length=2, max_length=2),
+    StringConstraints(pattern=r"^[A-Za-z]{2}$"),
     AfterValidator(_country),
     Field(description="ISO 3166-1 alpha-2, e.g. DE", examples=["DE"]),
+]
+# Cents at most, as a JSON number or a string (pydantic's own schema says neither).
+Money = Annotated[
+    Decimal,
+    Field(ge=0, max_digits=12, decimal_places=2),
+    WithJsonSchema(
+        {
+            "anyOf": [
+                {
+                    "type": "number",
+                    "minimum": 0,
+                    "maximum": 9_999_999_999.99,
+                    "multipleOf": 0.01,
+                },
+                {"type": "string", "pattern": r"^\d{1,10}(\.\d{1,2})?$"},
+            ],
+            "examples": ["9.90"],
+        }
+    ),
 ]
 PhysicalKind = Literal[tuple(k.value for k in LocationKind if k not in VIRTUAL_KINDS)]
 
@@ -74,14 +100,20 @@ class CustomerIn(Strict):
 class AddressIn(Strict):
     name: Name
     line1: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=200, pattern=NOT_BLANK
+        ),
     ]
     line2: Text = ""
     postal_code: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=20)
     ] = ""
     city: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=100, pattern=NOT_BLANK
+        ),
     ]
     country: Country
 
@@ -100,12 +132,42 @@ class Slot(Strict):
 class LineIn(Strict):
     sku: Code
     quantity: int = Field(gt=0, le=100_000)
-    unit_price: Decimal = Field(
-        default=Decimal("0"), ge=0, max_digits=12, decimal_places=2
-    )
+    unit_price: Money = Decimal("0")
+
+
+def _method_is(method: str) -> dict:
+    return {
+        "required": ["shipping_method"],
+        "properties": {"shipping_method": {"const": method}},
+    }
 
 
 class OrderIn(Strict):
+    # What _method_details checks, said in the published JSON Schema too.
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "allOf": [
+                {
+                    "if": _method_is("pickup_point"),
+                    "then": {
+                        "required": ["pickup_point_id"],
+                        "properties": {
+                            "pickup_point_id": {"type": "string", "minLength": 1}
+                        },
+                    },
+                },
+                {
+                    "if": _method_is("appointment"),
+                    "then": {
+                        "required": ["appointment"],
+                        "properties": {"appointment": {"type": "object"}},
+                    },
+                },
+            ]
+        },
+    )
+
     external_id: Code = Field(description="The shop's order number; unique.")
     placed_at: AwareDatetime
     customer: CustomerIn
@@ -145,10 +207,16 @@ class OrderIn(Strict):
 
 class ProductIn(Strict):
     name: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=255)
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=255, pattern=NOT_BLANK
+        ),
     ]
     barcode: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=48)
+        str,
+        StringConstraints(
+            strip_whitespace=True, min_length=1, max_length=48, pattern=CODE128.pattern
+        ),
     ]
     weight_g: int | None = Field(default=None, ge=0, le=1_000_000)
     length_mm: int | None = Field(default=None, ge=0, le=100_000)
@@ -161,7 +229,9 @@ class ProductIn(Strict):
     supplier: Code | None = Field(
         default=None, description="Supplier code, for dropship."
     )
-    download_file: Annotated[str, StringConstraints(max_length=200)] = ""
+    download_file: Annotated[
+        str, StringConstraints(max_length=200, pattern=r"^([^./][^/]*)?$")
+    ] = Field(default="", description="A plain file name.")
     max_downloads: int = Field(default=5, ge=1, le=1000)
     active: bool = True
 
@@ -180,7 +250,10 @@ class LocationIn(Strict):
 class AdjustmentIn(Strict):
     sku: Code
     location: Code
-    quantity: int = Field(description="Units to add (positive) or remove (negative).")
+    quantity: int = Field(
+        description="Units to add (positive) or remove (negative).",
+        json_schema_extra={"not": {"const": 0}},
+    )
     reason: Literal[
         "opening", "count", "found", "correction", "damage", "scrap", "expired"
     ]
@@ -362,7 +435,9 @@ class Problem(BaseModel):
 class SupplierIn(Strict):
     name: Name
     email: EmailStr | Literal[""] = ""
-    webhook_url: Annotated[str, StringConstraints(max_length=500)] = ""
+    webhook_url: Annotated[
+        str, StringConstraints(max_length=500, pattern=r"^(https?://.*)?$")
+    ] = ""
 
 
 class SupplierOut(BaseModel):

@@ -5,7 +5,7 @@ from flask import jsonify
 
 from fulfil.api import bp
 from fulfil.api.represent import product_out
-from fulfil.api.requests import body
+from fulfil.api.requests import SKU_PATH, SUPPLIER_PATH, body, path_value
 from fulfil.api.spec import operation
 from fulfil.errors import NotFound
 from fulfil.extensions import db
@@ -19,6 +19,7 @@ from fulfil.services import catalog
     "PUT",
     "/products/<sku>",
     summary="Create or update a product",
+    path={"sku": SKU_PATH},
     scope="products:write",
     request=ProductIn,
     response=ProductOut,
@@ -26,6 +27,7 @@ from fulfil.services import catalog
     errors=(400, 409, 413, 415, 422),
 )
 def put_product(sku: str):
+    path_value(sku, SKU_PATH, "sku")
     data = body(ProductIn)
     existed = db.session.scalar(sa.select(Product.id).where(Product.sku == sku))
     product = catalog.upsert_product(
@@ -58,6 +60,7 @@ def get_product(sku: str):
     "PUT",
     "/suppliers/<code>",
     summary="Create or update a supplier (for dropship products)",
+    path={"code": SUPPLIER_PATH},
     scope="products:write",
     request=SupplierIn,
     response=SupplierOut,
@@ -65,6 +68,7 @@ def get_product(sku: str):
     errors=(400, 413, 415, 422),
 )
 def put_supplier(code: str):
+    path_value(code, SUPPLIER_PATH, "code")
     data = body(SupplierIn)
     existed = db.session.scalar(sa.select(Supplier.id).where(Supplier.code == code))
     supplier = catalog.upsert_supplier(code=code, **data.model_dump())

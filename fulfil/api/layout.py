@@ -5,7 +5,13 @@ from flask import jsonify, request
 
 from fulfil.api import bp
 from fulfil.api.represent import location_out
-from fulfil.api.requests import WAREHOUSE_QUERY, body, warehouse
+from fulfil.api.requests import (
+    LOCATION_PATH,
+    WAREHOUSE_QUERY,
+    body,
+    path_value,
+    warehouse,
+)
 from fulfil.api.spec import operation
 from fulfil.extensions import db
 from fulfil.models import Location
@@ -39,6 +45,7 @@ def list_locations():
     "PUT",
     "/locations/<code>",
     summary="Create or update a location (its code is what its label encodes)",
+    path={"code": LOCATION_PATH},
     scope="layout:write",
     request=LocationIn,
     response=LocationOut,
@@ -46,6 +53,7 @@ def list_locations():
     errors=(400, 413, 415, 422),
 )
 def put_location(code: str):
+    path_value(code, LOCATION_PATH, "code")
     data = body(LocationIn)
     site = warehouse(data.warehouse)
     existed = db.session.scalar(

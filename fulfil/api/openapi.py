@@ -5,7 +5,7 @@ from pydantic.json_schema import models_json_schema
 
 from fulfil.api import bp
 from fulfil.api.problems import MEDIA_TYPE, TITLES
-from fulfil.api.spec import OPERATIONS, Operation
+from fulfil.api.spec import MAX_ID, OPERATIONS, Operation
 from fulfil.schemas import Problem
 from fulfil.services.tokens import SCOPES
 
@@ -39,7 +39,8 @@ def describe() -> dict:
                 "Orders, products, layout and stock for shops, ERPs, 3PLs and "
                 "suppliers. Authenticate with `Authorization: Bearer <token>`; "
                 f"scopes: {', '.join(SCOPES)}. Errors are RFC 9457 problem details "
-                "listing every problem with its field."
+                "listing every problem with its field. No text may contain NUL "
+                "(U+0000)."
             ),
         },
         "servers": [{"url": "/"}],
@@ -94,8 +95,8 @@ def _path_parameters(op: Operation) -> list[dict]:
     for part in op.path.split("/"):
         if part.startswith("{"):
             name = part.strip("{}")
-            schema = (
-                {"type": "integer", "minimum": 1}
+            schema = op.path_schemas.get(name) or (
+                {"type": "integer", "minimum": 1, "maximum": MAX_ID}
                 if name.endswith("_id") and name != "external_id"
                 else {"type": "string", "minLength": 1, "maxLength": 64}
             )

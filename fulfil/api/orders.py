@@ -2,14 +2,16 @@
 
 import sqlalchemy as sa
 from flask import g, jsonify
+from flask import request as flask_request
+from pydantic import ValidationError
 
-from fulfil.api import bp
+from fulfil.api import bp, problems
 from fulfil.api.represent import order_out
 from fulfil.api.requests import body
 from fulfil.api.spec import operation
-from fulfil.errors import NotFound
+from fulfil.errors import InvalidRequest, NotFound
 from fulfil.extensions import db
-from fulfil.models import Order
+from fulfil.models import Order, Product
 from fulfil.schemas import OrderIn, OrderOut
 from fulfil.services import orders
 
@@ -32,9 +34,14 @@ def _json(order: Order, status: int, *, with_timeline: bool = False):
     errors=(400, 409, 413, 415, 422),
 )
 def create_order():
-    order, created = orders.receive_order(
-        body(OrderIn), source=f"api:{g.api_token.name}"
-    )
+    try:
+        request = body(OrderIn)
+    except ValidationError as error:
+        # Report unknown SKUs along with the shape problems: every problem at once.
+        raise InvalidRequest(
+            problems.validation_items(error) + _unknown_skus(flask_request.get_json())
+        ) from None
+    order, created = orders.receive_order(request, source=f"api:{g.api_token.name}")
     response, status = _json(order, 201 if created else 200)
     response.headers["Location"] = f"/api/v1/orders/{order.external_id}"
     return response, status
@@ -64,6 +71,25 @@ def get_order(external_id: str):
 )
 def cancel_order(external_id: str):
     return _json(orders.cancel_order(external_id, actor_id=None), 200)
+
+
+def _unknown_skus(data) -> list[tuple[str, str]]:
+    lines = data.get("lines") if isinstance(data, dict) else None
+    if not isinstance(lines, list):
+        return []
+    skus = {
+        n: line["sku"]
+        for n, line in enumerate(lines)
+        if isinstance(line, dict) and isinstance(line.get("sku"), str)
+    }
+    known = set(
+        db.session.scalars(sa.select(Product.sku).where(Product.sku.in_(skus.values())))
+    )
+    return [
+        (f"lines[{n}].sku", f"no product with SKU {sku}")
+        for n, sku in skus.items()
+        if sku not in known
+    ]
 
 
 def _order(external_id: str) -> Order:

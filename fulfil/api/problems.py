@@ -1,5 +1,7 @@
 """RFC 9457 problem details for every API error, listing each problem with its field."""
 
+import re
+
 from flask import Response, json
 from pydantic import ValidationError
 from werkzeug.exceptions import HTTPException
@@ -36,8 +38,12 @@ def problem(status: int, detail: str, errors: list[tuple[str, str]] = ()) -> Res
     return response
 
 
-def from_validation(error: ValidationError, prefix: str = "") -> Response:
-    errors = [(_field(item["loc"], prefix), item["msg"]) for item in error.errors()]
+def validation_items(error: ValidationError) -> list[tuple[str, str]]:
+    return [(_field(item["loc"], ""), item["msg"]) for item in error.errors()]
+
+
+def from_validation(error: ValidationError) -> Response:
+    errors = validation_items(error)
     return problem(422, f"The request has {len(errors)} problem(s).", errors)
 
 
@@ -53,7 +59,14 @@ def from_refusal(error: FulfilError) -> Response:
 
 def from_http(error: HTTPException) -> Response:
     code = error.code or 500
-    return problem(code, error.description or TITLES.get(code, "Error"))
+    response = problem(code, error.description or TITLES.get(code, "Error"))
+    for name, value in error.get_headers():  # Allow on 405, Retry-After on 429, ...
+        if name.lower() != "content-type":
+            response.headers[name] = value
+    return response
+
+
+UNION_MEMBER = re.compile(r"^[a-z-]+\[.*\]$")
 
 
 def _field(loc: tuple, prefix: str) -> str:
@@ -61,6 +74,8 @@ def _field(loc: tuple, prefix: str) -> str:
     for part in loc:
         if isinstance(part, int):
             path += f"[{part}]"
+        elif UNION_MEMBER.match(part):
+            continue  # which member of `EmailStr | Literal[""]` failed: not a field
         else:
             path += f".{part}" if path else str(part)
     return path or "body"

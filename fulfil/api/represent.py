@@ -1,9 +1,20 @@
 """Models as the API shows them (the shapes are in fulfil.schemas)."""
 
+import sqlalchemy as sa
 from flask import url_for
+from sqlalchemy.orm import joinedload, selectinload
 
 from fulfil.domain.states import ShipmentStatus
-from fulfil.models import FulfilmentMode, Location, Order, OrderLine, Product, Shipment
+from fulfil.extensions import db
+from fulfil.models import (
+    DigitalGrant,
+    FulfilmentMode,
+    Location,
+    Order,
+    OrderLine,
+    Product,
+    Shipment,
+)
 from fulfil.queries.orders import order_timeline
 from fulfil.schemas import (
     AllocationOut,
@@ -19,8 +30,26 @@ from fulfil.schemas import (
 )
 from fulfil.services.digital import download_token
 
+# Everything order_out reads, in a few queries rather than a few per line (after a
+# commit every attribute would otherwise be loaded again, one by one).
+ORDER_DETAILS = (
+    joinedload(Order.warehouse),
+    selectinload(Order.lines).options(
+        joinedload(OrderLine.product),
+        selectinload(OrderLine.reservations),
+        selectinload(OrderLine.grants).joinedload(DigitalGrant.licence_key),
+    ),
+    selectinload(Order.shipments).options(
+        selectinload(Shipment.lines), joinedload(Shipment.supplier)
+    ),
+)
+
 
 def order_out(order: Order, *, with_timeline: bool = False) -> OrderOut:
+    order_id = sa.inspect(order).identity[0]  # no refresh just to read the id
+    order = db.session.scalars(
+        sa.select(Order).where(Order.id == order_id).options(*ORDER_DETAILS)
+    ).one()
     events = None
     if with_timeline:
         events = [

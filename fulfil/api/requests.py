@@ -1,11 +1,13 @@
 """Reading JSON bodies and naming warehouses, with problems a client can act on."""
 
+import json
+import re
 from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import request
 from pydantic import BaseModel
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, NotFound, UnsupportedMediaType
 
 from fulfil.errors import InvalidRequest
 from fulfil.extensions import db
@@ -18,10 +20,49 @@ def body(model: type[M]) -> M:
     """The request body as `model`; 415, 400 or 422 when it is not that."""
     if not request.is_json:
         raise UnsupportedMediaType("Send the body as application/json.")
-    data = request.get_json(silent=True)
+    try:
+        data = json.loads(request.get_data(), parse_float=_number)
+        # a lone surrogate ("\ud800") parses, but is no text anything can store
+        text = json.dumps(data, ensure_ascii=False).encode()
+    except (ValueError, RecursionError):  # UnicodeError is a ValueError
+        data = None
     if data is None:
         raise BadRequest("The body is not valid JSON.")
-    return model.model_validate(data)
+    if nul := list(_nul_fields(data, "")):
+        raise InvalidRequest([(field, NUL) for field in nul])
+    # Strict, as the published JSON Schema says: no "5" or true for a number (but
+    # 2.0 is an integer there, so integral numbers were read as integers).
+    return model.model_validate_json(text, strict=True)
+
+
+# PostgreSQL text cannot hold U+0000, so no text the API takes may contain it.
+NUL = "must not contain NUL characters (U+0000)"
+
+
+def refuse_nul(path_args: dict) -> None:
+    """No identifier can hold NUL (404); no query parameter may (422)."""
+    if any("\x00" in str(value) for value in path_args.values()):
+        raise NotFound()
+    bad = [name for name, value in request.args.items(multi=True) if "\x00" in value]
+    if bad:
+        raise InvalidRequest([(name, NUL) for name in bad])
+
+
+def _nul_fields(data, path: str):
+    if isinstance(data, str):
+        if "\x00" in data:
+            yield path or "body"
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            yield from _nul_fields(value, f"{path}.{key}" if path else str(key))
+    elif isinstance(data, list):
+        for number, value in enumerate(data):
+            yield from _nul_fields(value, f"{path}[{number}]")
+
+
+def _number(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() else value
 
 
 def warehouse(code: str | None, field: str = "warehouse") -> Warehouse:
@@ -50,3 +91,17 @@ WAREHOUSE_QUERY = {
     "schema": {"type": "string"},
     "description": "Warehouse code; may be left out when there is only one.",
 }
+
+
+# Path parameters that name what a PUT creates, as described and as checked: no
+# spaces or control characters (spelt out: regex dialects disagree on \s).
+SKU_PATH = {"type": "string", "pattern": r"^[^\x00-\x20\x7f-\x9f]{1,64}$"}
+SUPPLIER_PATH = {"type": "string", "pattern": r"^[^\x00-\x20\x7f-\x9f]{1,32}$"}
+LOCATION_PATH = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$"}
+
+
+def path_value(value: str, schema: dict, field: str) -> str:
+    """A path parameter its description allows; 422 naming it otherwise."""
+    if not re.fullmatch(schema["pattern"].removeprefix("^").removesuffix("$"), value):
+        raise InvalidRequest([(field, f"must match {schema['pattern']}")])
+    return value

@@ -13,6 +13,7 @@ from flask import Blueprint, g
 from pydantic import BaseModel
 
 from fulfil.api.auth import authenticate
+from fulfil.api.requests import refuse_nul
 
 
 @dataclass
@@ -29,9 +30,13 @@ class Operation:
     headers: list[dict] = field(default_factory=list)
     errors: tuple[int, ...] = ()
     also: tuple[int, ...] = ()  # further success statuses (e.g. 200 for a replay)
+    path_schemas: dict[str, dict] = field(default_factory=dict)  # by parameter name
 
 
 OPERATIONS: list[Operation] = []
+# Ids are 32-bit integers on PostgreSQL; routes take <int(max=MAX_ID):name>, so a
+# larger one is a 404 rather than a database error.
+MAX_ID = 2**31 - 1
 
 
 def operation(
@@ -49,20 +54,25 @@ def operation(
     headers: list[dict] = (),
     errors: tuple[int, ...] = (),
     also: tuple[int, ...] = (),
+    path: dict[str, dict] | None = None,
 ) -> Callable:
-    """Register `view` at `rule`, require a token (with `scope`), and describe it."""
+    """Register `view` at `rule`, require a token (with `scope`), and describe it.
+
+    `path` gives the JSON Schema of path parameters the view accepts, by name.
+    """
 
     def decorate(view: Callable) -> Callable:
         @wraps(view)
         def guarded(*args, **kwargs):
             g.api_token = authenticate(scope)
+            refuse_nul(kwargs)
             return view(*args, **kwargs)
 
         bp.add_url_rule(rule, view_func=guarded, methods=[method])
         OPERATIONS.append(
             Operation(
                 method=method.lower(),
-                path=bp.url_prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule),
+                path=bp.url_prefix + re.sub(r"<(?:[^:<>]+:)?(\w+)>", r"{\1}", rule),
                 summary=summary,
                 scope=scope,
                 request=request,
@@ -73,6 +83,7 @@ def operation(
                 headers=list(headers),
                 errors=errors,
                 also=also,
+                path_schemas=dict(path or {}),
             )
         )
         return guarded

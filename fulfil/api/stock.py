@@ -18,7 +18,7 @@ IDEMPOTENCY_HEADER = {
     "name": "Idempotency-Key",
     "in": "header",
     "required": True,
-    "schema": {"type": "string", "minLength": 1, "maxLength": 80},
+    "schema": {"type": "string", "minLength": 1, "maxLength": 80, "pattern": "[^ \t]"},
     "description": "Any unique string; the same key again applies nothing twice.",
 }
 
@@ -87,8 +87,8 @@ def get_stock():
     errors=(400, 409, 413, 415, 422),
 )
 def post_adjustment():
-    key = request.headers.get("Idempotency-Key", "").strip()
-    if not key or len(key) > 80:
+    key = request.headers.get("Idempotency-Key", "").strip(" \t")
+    if not key or len(key) > 80 or "\x00" in key:
         raise BadRequest("Send an Idempotency-Key header of 1 to 80 characters.")
     data = body(AdjustmentIn)
     site = warehouse(data.warehouse)

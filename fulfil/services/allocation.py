@@ -19,6 +19,7 @@ from fulfil.models import (
     Lot,
     Order,
     OrderLine,
+    Reservation,
     Shipment,
     Stock,
 )
@@ -27,7 +28,8 @@ from fulfil.services.inventory import ALLOCATABLE, hold
 
 def allocate_shipment(session: Session, shipment: Shipment) -> bool:
     """Reserve what is missing for an in-house shipment. True if it is complete."""
-    missing = {line.id: line.qty - line.reserved for line in shipment.lines}
+    held = _held(session, [line.id for line in shipment.lines])
+    missing = {line.id: line.qty - held.get(line.id, 0) for line in shipment.lines}
     product_ids = {line.product_id for line in shipment.lines if missing[line.id] > 0}
     if product_ids:
         candidates = _candidates(session, shipment.warehouse_id, product_ids)
@@ -87,6 +89,17 @@ def available_by_warehouse(session: Session, product_ids: set[int]) -> dict:
     for warehouse_id, product_id, units in rows:
         result.setdefault(warehouse_id, {})[product_id] = int(units or 0)
     return result
+
+
+def _held(session: Session, line_ids: list[int]) -> dict[int, int]:
+    """Units reserved per order line, counted in the database: one query, and never
+    a line's reservations as loaded before this transaction added to them."""
+    rows = session.execute(
+        sa.select(Reservation.order_line_id, sa.func.sum(Reservation.qty))
+        .where(Reservation.order_line_id.in_(line_ids))
+        .group_by(Reservation.order_line_id)
+    )
+    return {line_id: int(units) for line_id, units in rows}
 
 
 def _candidates(

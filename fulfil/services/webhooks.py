@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, scoped_session
 
 from fulfil.errors import FulfilError, InvalidInput, NotFound
 from fulfil.models import (
@@ -215,11 +215,27 @@ def enqueue(session: Session, event: Event, subject) -> None:
 
 
 def _active_subscriptions(session: Session) -> list[WebhookSubscription]:
-    return list(
-        session.scalars(
-            sa.select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+    """Read once per transaction (taking one order in records several events), and
+    without flushing first: what is pending does not change who is subscribed."""
+    if isinstance(session, scoped_session):
+        session = session()  # some callers pass the proxy
+    transaction = session.get_transaction()
+    cached = session.info.get(_SUBSCRIPTIONS)
+    if cached is not None and cached[0] is transaction:
+        return cached[1]
+    with session.no_autoflush:
+        found = list(
+            session.scalars(
+                sa.select(WebhookSubscription).where(
+                    WebhookSubscription.active.is_(True)
+                )
+            )
         )
-    )
+    session.info[_SUBSCRIPTIONS] = (transaction, found)
+    return found
+
+
+_SUBSCRIPTIONS = "fulfil_webhook_subscriptions"  # (transaction, subscriptions)
 
 
 def _describe(subject) -> dict:
