@@ -43,7 +43,9 @@ UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 # Required text: after stripping, something must be left (said as a pattern too).
-NOT_BLANK = r"\S"
+# Python's str.strip() also removes the separators U+001C–U+001F, which regex \s
+# (Unicode White_Space) does not count as space, so they are named as well.
+NOT_BLANK = r"[^\s\x1c-\x1f]"
 Name = Annotated[
     str,
     StringConstraints(
