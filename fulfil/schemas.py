@@ -5,7 +5,7 @@ each with its field), it shapes responses, and it is the JSON Schema published i
 /api/v1/openapi.json, so the description cannot drift from what the API does.
 """
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
@@ -33,13 +33,6 @@ def _country(code: str) -> str:
         raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
     return code
 
-
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
-# SQLite hands back naive UTC times; responses always carry the offset.
-UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)]
 # Required text: after stripping, something must be left (said as a pattern too).
@@ -288,8 +281,8 @@ class ShipmentReport(Strict):
 
 
 class SlotOut(BaseModel):
-    start: UtcDatetime
-    end: UtcDatetime
+    start: datetime
+    end: datetime
 
 
 class AllocationOut(BaseModel):
@@ -311,7 +304,7 @@ class LineOut(BaseModel):
 class DownloadOut(BaseModel):
     sku: str
     url: str
-    expires_at: UtcDatetime | None
+    expires_at: datetime | None
     downloads_left: int
 
 
@@ -329,14 +322,14 @@ class ShipmentOut(BaseModel):
     carrier: str
     tracking_number: str
     tracking_url: str
-    shipped_at: UtcDatetime | None
-    delivered_at: UtcDatetime | None
+    shipped_at: datetime | None
+    delivered_at: datetime | None
     downloads: list[DownloadOut] = []
     licence_keys: list[LicenceKeyOut] = []
 
 
 class EventOut(BaseModel):
-    at: UtcDatetime
+    at: datetime
     action: str
     actor: str | None
     data: dict
@@ -347,8 +340,8 @@ class OrderOut(BaseModel):
     external_id: str
     status: str
     warehouse: str | None
-    placed_at: UtcDatetime
-    promised_ship_by: UtcDatetime | None
+    placed_at: datetime
+    promised_ship_by: datetime | None
     customer: dict
     shipping_address: dict | None
     shipping_method: ShippingMethod
@@ -416,7 +409,7 @@ class MoveOut(BaseModel):
     to_location: str
     lot: str
     reason: str
-    at: UtcDatetime
+    at: datetime
 
 
 class ProblemItem(BaseModel):

@@ -28,12 +28,6 @@ def authenticate(scope: str | None) -> ApiToken:
     if scope and scope not in token.scopes:
         raise Forbidden(f"This API token lacks the scope {scope}.")
     last = token.last_used_at
-    if last is None or _aware(last) < utcnow() - TOUCH_EVERY:
+    if last is None or last < utcnow() - TOUCH_EVERY:
         mark_used(token)
     return token
-
-
-def _aware(moment):
-    from datetime import UTC
-
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -9,9 +9,10 @@ from fulfil.api import bp, problems
 from fulfil.api.represent import order_out
 from fulfil.api.requests import body
 from fulfil.api.spec import operation
-from fulfil.errors import InvalidRequest, NotFound
+from fulfil.errors import InvalidRequest
 from fulfil.extensions import db
 from fulfil.models import Order, Product
+from fulfil.queries.orders import order_by_external_id
 from fulfil.schemas import OrderIn, OrderOut
 from fulfil.services import orders
 
@@ -57,7 +58,7 @@ def create_order():
     errors=(404,),
 )
 def get_order(external_id: str):
-    return _json(_order(external_id), 200, with_timeline=True)
+    return _json(order_by_external_id(external_id), 200, with_timeline=True)
 
 
 @operation(
@@ -90,10 +91,3 @@ def _unknown_skus(data) -> list[tuple[str, str]]:
         for n, sku in skus.items()
         if sku not in known
     ]
-
-
-def _order(external_id: str) -> Order:
-    order = db.session.scalar(sa.select(Order).where(Order.external_id == external_id))
-    if order is None:
-        raise NotFound(f"No order {external_id}.")
-    return order

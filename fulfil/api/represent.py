@@ -73,16 +73,7 @@ def order_out(order: Order, *, with_timeline: bool = False) -> OrderOut:
             "email": order.customer_email or None,
             "phone": order.customer_phone,
         },
-        shipping_address={
-            "name": order.ship_name,
-            "line1": order.ship_line1,
-            "line2": order.ship_line2,
-            "postal_code": order.ship_postal_code,
-            "city": order.ship_city,
-            "country": order.ship_country,
-        }
-        if order.ship_line1
-        else None,
+        shipping_address=order.shipping_address if order.ship_line1 else None,
         shipping_method=order.shipping_method,
         pickup_point_id=order.pickup_point_id or None,
         appointment=SlotOut(start=order.appointment_start, end=order.appointment_end)

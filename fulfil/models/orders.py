@@ -67,6 +67,18 @@ class Order(db.Model):
     def units(self) -> int:
         return sum(line.qty for line in self.lines)
 
+    @property
+    def shipping_address(self) -> dict:
+        """The ship-to address in the shape the API takes and gives."""
+        return {
+            "name": self.ship_name,
+            "line1": self.ship_line1,
+            "line2": self.ship_line2,
+            "postal_code": self.ship_postal_code,
+            "city": self.ship_city,
+            "country": self.ship_country,
+        }
+
 
 class Shipment(db.Model):
     """The part of an order fulfilled one way: by us, a 3PL, a supplier, digitally."""

@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 
+from fulfil.errors import NotFound
 from fulfil.extensions import db
 from fulfil.models import Event, Order, OrderLine
 
@@ -21,6 +22,14 @@ def search_orders(text: str = "", limit: int = 50) -> list[Order]:
             )
         )
     return list(db.session.execute(query).scalars())
+
+
+def order_by_external_id(external_id: str) -> Order:
+    """The order with the shop's number `external_id`; NotFound otherwise."""
+    order = db.session.scalar(sa.select(Order).where(Order.external_id == external_id))
+    if order is None:
+        raise NotFound(f"No order {external_id}.")
+    return order
 
 
 def order_with_lines(order_id: int) -> Order | None:

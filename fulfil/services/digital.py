@@ -1,6 +1,6 @@
 """Digital goods: licence keys from a pool (never issued twice) or download links."""
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -129,10 +129,7 @@ def download_refusal(grant: DigitalGrant | None) -> DownloadUnavailable | None:
     """Why this grant's link may not download now (expired, used up), or None."""
     if grant is None or grant.licence_key_id is not None:
         return DownloadUnavailable()
-    expires = grant.expires_at
-    if expires is not None and expires.tzinfo is None:
-        expires = expires.replace(tzinfo=UTC)  # SQLite hands back naive UTC
-    if expires is not None and expires < utcnow():
+    if grant.expires_at is not None and grant.expires_at < utcnow():
         return DownloadUnavailable(_l("This download link has expired."))
     if grant.downloads >= grant.max_downloads:
         return DownloadUnavailable(

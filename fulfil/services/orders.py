@@ -31,6 +31,7 @@ from fulfil.models import (
     Shipment,
     Warehouse,
 )
+from fulfil.queries.orders import order_by_external_id
 from fulfil.schemas import OrderIn, ShipmentReport
 from fulfil.services import allocation, events, fulfilment, replay_safe, unit_of_work
 from fulfil.services.inventory import let_go
@@ -93,7 +94,7 @@ def cancel_order(
 ) -> Order:
     """Cancel every shipment and free every reservation; refused once packing began."""
     with unit_of_work() as session:
-        order = _order(session, external_id)
+        order = order_by_external_id(external_id)
         if all(s.status == S.CANCELLED for s in order.shipments):
             return order  # already cancelled: saying it again changes nothing
         for shipment in order.shipments:
@@ -271,10 +272,3 @@ def _split_into_shipments(order: Order) -> None:
             )
             order.shipments.append(groups[key])
         groups[key].lines.append(line)
-
-
-def _order(session: Session, external_id: str) -> Order:
-    order = session.scalar(sa.select(Order).where(Order.external_id == external_id))
-    if order is None:
-        raise NotFound()
-    return order

@@ -13,7 +13,7 @@ import io
 import secrets
 import smtplib
 from dataclasses import dataclass, field
-from datetime import UTC, timedelta
+from datetime import timedelta
 from email.message import EmailMessage
 
 import sqlalchemy as sa
@@ -93,8 +93,6 @@ def check_link_open(shipment: Shipment) -> None:
     if shipment.status == S.REQUESTED or not days:
         return
     since = shipment.delivered_at or shipment.shipped_at or shipment.created_at
-    if since.tzinfo is None:
-        since = since.replace(tzinfo=UTC)  # SQLite hands back naive UTC
     if since < utcnow() - timedelta(days=days):
         raise LinkExpired()
 

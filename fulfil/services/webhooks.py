@@ -263,14 +263,7 @@ def _describe(subject) -> dict:
                     {"sku": ln.product.sku, "name": ln.product.name, "quantity": ln.qty}
                     for ln in subject.lines
                 ],
-                "shipping_address": {
-                    "name": order.ship_name,
-                    "line1": order.ship_line1,
-                    "line2": order.ship_line2,
-                    "postal_code": order.ship_postal_code,
-                    "city": order.ship_city,
-                    "country": order.ship_country,
-                },
+                "shipping_address": order.shipping_address,
             }
         }
     return {}
