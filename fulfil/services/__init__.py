@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fulfil.extensions import db
-from fulfil.sqlite import IMMEDIATE
+from fulfil.sqlite import IMMEDIATE, write_turn
 
 _DEPTH = "fulfil_unit_of_work_depth"
 
@@ -31,25 +31,30 @@ def unit_of_work() -> Iterator[Session]:
         finally:
             session.info[_DEPTH] -= 1
         return
-    _begin_writing(session)
-    session.info[_DEPTH] = 1
-    try:
-        yield session
-        session.commit()
-    except Exception:
-        session.rollback()
-        raise
-    finally:
-        session.info[_DEPTH] = 0
+    with _writing(session):
+        session.info[_DEPTH] = 1
+        try:
+            yield session
+            session.commit()
+        except Exception:
+            session.rollback()
+            raise
+        finally:
+            session.info[_DEPTH] = 0
 
 
-def _begin_writing(session: Session) -> None:
-    """On SQLite, take the write lock before the first read (see fulfil.sqlite)."""
-    if session.get_bind().dialect.name != "sqlite":
+@contextmanager
+def _writing(session: Session) -> Iterator[None]:
+    """On SQLite, queue for the write lock and take it before the first read."""
+    engine = session.get_bind()
+    if engine.dialect.name != "sqlite":
+        yield
         return
     if session.in_transaction():
         session.commit()  # ends the request's read transaction; nothing is pending
-    session.connection(execution_options={IMMEDIATE: True})
+    with write_turn(engine):
+        session.connection(execution_options={IMMEDIATE: True})
+        yield
 
 
 def replay_safe(service: Callable[P, R]) -> Callable[P, R]:

@@ -6,6 +6,7 @@ rows a shipment could draw on are locked together, in id order, so two allocatio
 racing for the last unit queue up instead of both taking it (and never deadlock).
 """
 
+from collections import Counter
 from datetime import date
 
 import sqlalchemy as sa
@@ -23,7 +24,7 @@ from fulfil.models import (
     Shipment,
     Stock,
 )
-from fulfil.services.inventory import ALLOCATABLE, hold
+from fulfil.services.inventory import ALLOCATABLE, hold_all
 
 
 def allocate_shipment(session: Session, shipment: Shipment) -> bool:
@@ -31,16 +32,21 @@ def allocate_shipment(session: Session, shipment: Shipment) -> bool:
     held = _held(session, [line.id for line in shipment.lines])
     missing = {line.id: line.qty - held.get(line.id, 0) for line in shipment.lines}
     product_ids = {line.product_id for line in shipment.lines if missing[line.id] > 0}
+    holds, pending = [], Counter()  # pending: units this call takes per stock row
     if product_ids:
         candidates = _candidates(session, shipment.warehouse_id, product_ids)
+        reference = shipment.order.external_id
         for line in shipment.lines:
             for stock in candidates.get(line.product_id, []):
                 if missing[line.id] == 0:
                     break
-                take = min(stock.available, missing[line.id])
+                take = min(stock.available - pending[stock.id], missing[line.id])
                 if take > 0:
-                    hold(session, stock, take, shipment.order.external_id, line.id)
+                    holds.append((stock, take, reference, line.id))
+                    pending[stock.id] += take
                     missing[line.id] -= take
+    if holds:
+        hold_all(session, holds)
     return not any(missing.values())
 
 

@@ -275,6 +275,20 @@ def hold(
     return reservation
 
 
+def hold_all(session: Session, holds: list[tuple[Stock, int, str, int]]) -> None:
+    """Reserve (stock, qty, reference, order_line_id) for many lines in one INSERT,
+    for the caller who needs no Reservation objects back (allocation)."""
+    for stock, qty, _, _ in holds:
+        stock.reserved += qty
+    session.execute(
+        sa.insert(Reservation),
+        [
+            {"stock_id": s.id, "qty": q, "reference": r, "order_line_id": line}
+            for s, q, r, line in holds
+        ],
+    )
+
+
 def let_go(session: Session, reservation: Reservation, qty: int) -> None:
     """Give back `qty` units of a reservation (the caller checked it holds them)."""
     stock = _locked_stock(session, None, None, None, stock_id=reservation.stock_id)
