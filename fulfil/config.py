@@ -104,6 +104,12 @@ def load_config(instance_path: str) -> dict:
         "WEBHOOK_MAX_ATTEMPTS": int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "12")),
         "WEBHOOK_RETRY_BASE_S": float(os.environ.get("WEBHOOK_RETRY_BASE_S", "30")),
         "WEBHOOK_TIMEOUT_S": float(os.environ.get("WEBHOOK_TIMEOUT_S", "10")),
+        # Picking carts: totes per cart, and what the totes hold together.
+        "CART_TOTES": int(os.environ.get("CART_TOTES", "8")),
+        "CART_VOLUME_L": float(os.environ.get("CART_VOLUME_L", "320")),
+        "CART_WEIGHT_KG": float(os.environ.get("CART_WEIGHT_KG", "120")),
+        # A paused pick list shows up in the exceptions queue after this long.
+        "PAUSE_ALERT_MINUTES": int(os.environ.get("PAUSE_ALERT_MINUTES", "20")),
     }
 
 

@@ -148,3 +148,61 @@ class MailFailed(FulfilError):
 class LinkExpired(FulfilError):
     status = 410
     message = _l("This link has expired: the order was closed some time ago.")
+
+
+class NoPackingArea(FulfilError):
+    status = 409
+    message = _l(
+        "Warehouse %(code)s has no packing area: add a location of kind packing first."
+    )
+
+
+class NotReleasable(FulfilError):
+    status = 409
+    message = _l("Order %(order)s cannot be released for picking: %(reason)s.")
+
+
+class NotYourList(FulfilError):
+    status = 403
+    message = _l("Pick list %(id)s is not yours.")
+
+
+class ListClosed(FulfilError):
+    status = 409
+    message = _l("Pick list %(id)s is %(status)s.")
+
+
+class ScanRefused(FulfilError):
+    """A scan that does not fit the task: nothing is recorded but the refusal."""
+
+    status = 422
+
+
+class WrongBin(ScanRefused):
+    message = _l("Wrong bin %(scanned)s. Go to %(expected)s.")
+
+
+class BinFirst(ScanRefused):
+    message = _l("Scan the bin label %(expected)s first.")
+
+
+class WrongProduct(ScanRefused):
+    message = _l("Wrong product %(scanned)s. Take %(expected)s.")
+
+
+class WrongLot(ScanRefused):
+    message = _l("Wrong lot %(scanned)s. Take lot %(expected)s.")
+
+
+class TooMany(ScanRefused):
+    message = _l("Only %(left)s left to pick here, not %(qty)s.")
+
+
+class NothingToUndo(ScanRefused):
+    status = 409
+    message = _l("There is no pick to undo on this list.")
+
+
+class ListComplete(ScanRefused):
+    status = 409
+    message = _l("Everything on this list is picked.")

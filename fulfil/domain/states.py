@@ -12,6 +12,7 @@ class OrderStatus(StrEnum):
     BACKORDERED = "backordered"
     ALLOCATED = "allocated"
     PICKING = "picking"
+    PICKED = "picked"
     PACKED = "packed"
     SHIPPED = "shipped"
     DELIVERED = "delivered"
@@ -23,7 +24,8 @@ class ShipmentStatus(StrEnum):
     BACKORDERED = "backordered"  # in_house: waiting for stock
     ALLOCATED = "allocated"  # in_house: every unit reserved
     REQUESTED = "requested"  # 3pl/dropship: handed to the provider or supplier
-    PICKING = "picking"
+    PICKING = "picking"  # on a pick list
+    PICKED = "picked"  # its totes are at the packing area
     PACKED = "packed"
     SHIPPED = "shipped"
     DELIVERED = "delivered"  # digital: at once
@@ -38,8 +40,10 @@ SHIPMENT_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
     # digital: keys arrive and the shipment is delivered at once
     S.BACKORDERED: frozenset({S.ALLOCATED, S.DELIVERED, S.CANCELLED}),
     S.ALLOCATED: frozenset({S.PICKING, S.BACKORDERED, S.CANCELLED}),
+    # a pick list can be taken back (ALLOCATED) before anything is picked
     S.REQUESTED: frozenset({S.SHIPPED, S.CANCELLED}),
-    S.PICKING: frozenset({S.PACKED, S.CANCELLED}),
+    S.PICKING: frozenset({S.PICKED, S.ALLOCATED, S.CANCELLED}),
+    S.PICKED: frozenset({S.PACKED, S.CANCELLED}),
     S.PACKED: frozenset({S.SHIPPED}),
     S.SHIPPED: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset(),
@@ -47,7 +51,9 @@ SHIPMENT_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
 }
 
 # Until packing starts a shipment can still be called back.
-CANCELLABLE = frozenset({S.PENDING, S.BACKORDERED, S.ALLOCATED, S.REQUESTED, S.PICKING})
+CANCELLABLE = frozenset(
+    {S.PENDING, S.BACKORDERED, S.ALLOCATED, S.REQUESTED, S.PICKING, S.PICKED}
+)
 
 # What each shipment status means for its order, in order of progress.
 _ORDER_PROGRESS = [
@@ -56,6 +62,7 @@ _ORDER_PROGRESS = [
     (S.ALLOCATED, OrderStatus.ALLOCATED),
     (S.REQUESTED, OrderStatus.ALLOCATED),
     (S.PICKING, OrderStatus.PICKING),
+    (S.PICKED, OrderStatus.PICKED),
     (S.PACKED, OrderStatus.PACKED),
     (S.SHIPPED, OrderStatus.SHIPPED),
     (S.DELIVERED, OrderStatus.DELIVERED),

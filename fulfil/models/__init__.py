@@ -17,6 +17,17 @@ from fulfil.models.orders import (
     Shipment,
     ShippingMethod,
 )
+from fulfil.models.picking import (
+    ExceptionKind,
+    PickException,
+    PickList,
+    PickListStatus,
+    PickScan,
+    PickSlot,
+    PickTask,
+    ScanKind,
+    TaskStatus,
+)
 from fulfil.models.users import User, UserRole
 from fulfil.models.warehouse import Location, LocationKind, Warehouse
 
@@ -24,6 +35,7 @@ __all__ = [
     "ApiToken",
     "DigitalGrant",
     "Event",
+    "ExceptionKind",
     "FulfilmentMode",
     "LicenceKey",
     "Location",
@@ -31,13 +43,21 @@ __all__ = [
     "Lot",
     "Order",
     "OrderLine",
+    "PickException",
+    "PickList",
+    "PickListStatus",
+    "PickScan",
+    "PickSlot",
+    "PickTask",
     "Product",
     "Reservation",
+    "ScanKind",
     "Shipment",
     "ShippingMethod",
     "Stock",
     "StockMove",
     "Supplier",
+    "TaskStatus",
     "Tracking",
     "User",
     "UserRole",

@@ -13,6 +13,7 @@ class LocationKind(StrEnum):
     RECEIVING = "receiving"
     PACKING = "packing"
     SHIPPING = "shipping"
+    TOTE = "tote"  # a container on a picking cart: units ride in it to packing
     # Virtual: where units come from and go to outside the building. They hold no
     # stock; they exist so that every stock move has both a source and a destination.
     SUPPLIER = "supplier"

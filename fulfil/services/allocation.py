@@ -24,7 +24,7 @@ from fulfil.models import (
     Shipment,
     Stock,
 )
-from fulfil.services.inventory import ALLOCATABLE, hold_all
+from fulfil.services.inventory import ALLOCATABLE, hold, hold_all
 
 
 def allocate_shipment(session: Session, shipment: Shipment) -> bool:
@@ -48,6 +48,31 @@ def allocate_shipment(session: Session, shipment: Shipment) -> bool:
     if holds:
         hold_all(session, holds)
     return not any(missing.values())
+
+
+def reserve_elsewhere(
+    session: Session, line: OrderLine, qty: int, warehouse_id: int, not_at: int
+) -> list[Reservation]:
+    """Reserve up to `qty` more units for one line anywhere but location `not_at` (a
+    short pick's remainder: that bin is to be counted first); the reservations made,
+    in picking preference order."""
+    made = []
+    for stock in _candidates(session, warehouse_id, {line.product_id}).get(
+        line.product_id, []
+    ):
+        if stock.location_id == not_at:
+            continue
+        take = min(stock.available, qty)
+        if take > 0:
+            made.append(
+                hold(
+                    session, stock, take, line.order.external_id, order_line_id=line.id
+                )
+            )
+            qty -= take
+        if qty == 0:
+            break
+    return made
 
 
 def fill_backorders(session: Session, product_id: int, warehouse_id: int) -> None:

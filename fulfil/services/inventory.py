@@ -299,6 +299,106 @@ def let_go(session: Session, reservation: Reservation, qty: int) -> None:
     allocation.fill_backorders(session, stock.product_id, stock.location.warehouse_id)
 
 
+# -- reserved units leaving a bin (picking), inside a caller's transaction -------------
+
+
+def take_reserved(
+    session: Session,
+    reservation: Reservation,
+    qty: int,
+    destination: Location,
+    *,
+    key: str,
+    reason: str,
+    actor_id: int | None,
+    reference: str,
+) -> StockMove:
+    """Move `qty` reserved units out of their bin (into a tote, or written off as
+    missing or damaged): the reservation shrinks with them."""
+    stock = _locked_stock(session, None, None, None, stock_id=reservation.stock_id)
+    if qty > reservation.qty:
+        raise ReservationExceeded(requested=qty, open=reservation.qty)
+    reservation.qty -= qty
+    stock.reserved -= qty
+    return _post_move(
+        session,
+        product=stock.product,
+        qty=qty,
+        source=stock.location,
+        destination=destination,
+        lot=stock.lot,
+        reason=reason,
+        key=key,
+        actor_id=actor_id,
+        reference=reference,
+    )
+
+
+def put_back_reserved(
+    session: Session,
+    reservation: Reservation,
+    qty: int,
+    source: Location,
+    *,
+    key: str,
+    actor_id: int | None,
+    reference: str,
+) -> StockMove:
+    """Undo a pick: the units go back to their bin, reserved for the same line again
+    (before any backorder could take them)."""
+    stock = _locked_stock(session, None, None, None, stock_id=reservation.stock_id)
+    entry = _post_move(
+        session,
+        product=stock.product,
+        qty=qty,
+        source=source,
+        destination=stock.location,
+        lot=stock.lot,
+        reason="pick_undo",
+        key=key,
+        actor_id=actor_id,
+        reference=reference,
+        fill_backorders=False,
+    )
+    reservation.qty += qty
+    stock.reserved += qty
+    return entry
+
+
+def transfer(
+    session: Session,
+    *,
+    product: Product,
+    qty: int,
+    source: Location,
+    destination: Location,
+    lot: str,
+    reason: str,
+    key: str,
+    actor_id: int | None,
+    reference: str,
+) -> StockMove:
+    """Move unreserved units inside a caller's transaction (a tote to packing)."""
+    return _post_move(
+        session,
+        product=product,
+        qty=qty,
+        source=source,
+        destination=destination,
+        lot=lot,
+        reason=reason,
+        key=key,
+        actor_id=actor_id,
+        reference=reference,
+    )
+
+
+def virtual_location(
+    session: Session, warehouse_id: int, kind: LocationKind
+) -> Location:
+    return _virtual(session, warehouse_id, kind)
+
+
 # -- the one place a StockMove is written ---------------------------------------------
 
 
@@ -315,6 +415,7 @@ def _post_move(
     actor_id: int | None,
     reference: str,
     expires_on: date | None = None,
+    fill_backorders: bool = True,
 ) -> StockMove:
     _check_qty(qty)
     _check_key(key)
@@ -351,7 +452,7 @@ def _post_move(
     if not destination.is_virtual:
         stock = _locked_stock(session, product.id, destination.id, lot, create=True)
         stock.on_hand += qty
-        if destination.kind in ALLOCATABLE:
+        if fill_backorders and destination.kind in ALLOCATABLE:
             from fulfil.services import allocation  # it builds on this module
 
             allocation.fill_backorders(session, product.id, destination.warehouse_id)

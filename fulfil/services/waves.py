@@ -1,0 +1,281 @@
+"""Releasing allocated shipments as pick lists, and taking lists back.
+
+A wave turns shipments into carts: urgent ones get a list each, the rest are batched
+within the cart's capacity (fulfil.domain.batching), one tote per shipment. Each list's
+tasks come from the shipment's reservations, in walking order from the packing area
+and back (fulfil.domain.walking).
+"""
+
+from collections.abc import Iterable
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session, selectinload
+
+from fulfil.domain.batching import Cart, Load, plan_batches
+from fulfil.domain.states import ShipmentStatus
+from fulfil.domain.walking import Stop, tour_length, walking_order
+from fulfil.errors import (
+    InvalidInput,
+    ListClosed,
+    NoPackingArea,
+    NotFound,
+    NotReleasable,
+)
+from fulfil.models import (
+    FulfilmentMode,
+    Location,
+    LocationKind,
+    OrderLine,
+    PickList,
+    PickListStatus,
+    PickSlot,
+    PickTask,
+    Reservation,
+    Shipment,
+    Stock,
+    TaskStatus,
+    Warehouse,
+)
+from fulfil.models.picking import OPEN_LISTS
+from fulfil.services import events, fulfilment, unit_of_work
+
+S = ShipmentStatus
+
+
+def cart_from_config() -> Cart:
+    config = current_app.config
+    return Cart(
+        totes=config["CART_TOTES"],
+        volume_l=config["CART_VOLUME_L"],
+        weight_kg=config["CART_WEIGHT_KG"],
+    )
+
+
+def release(
+    *,
+    warehouse_id: int,
+    shipment_ids: Iterable[int],
+    urgent_ids: Iterable[int] = (),
+    actor_id: int | None = None,
+) -> list[PickList]:
+    """Make pick lists of these allocated shipments; all of them or none."""
+    wanted = sorted(set(shipment_ids))
+    urgent = set(urgent_ids) & set(wanted)
+    if not wanted:
+        raise InvalidInput(field=_l("orders"), problem=_l("choose at least one"))
+    with unit_of_work() as session:
+        depot = packing_area(session, warehouse_id)
+        shipments = _releasable(session, warehouse_id, wanted)
+        by_id = {s.id: s for s in shipments}
+        cart = cart_from_config()
+        groups = [[sid] for sid in wanted if sid in urgent]
+        groups += plan_batches(
+            [_load(s) for s in shipments if s.id not in urgent], cart
+        )
+        totes = _free_totes(session, warehouse_id, len(wanted))
+        lists = []
+        for group in groups:
+            members = [by_id[sid] for sid in group]
+            pick_list = _make_list(session, members, totes, depot, actor_id)
+            pick_list.urgent = group[0] in urgent
+            lists.append(pick_list)
+        return lists
+
+
+def take_back(pick_list_id: int, *, actor_id: int | None = None) -> PickList:
+    """A manager takes a list away from its picker: back to the queue for anyone."""
+    with unit_of_work() as session:
+        pick_list = _locked_list(session, pick_list_id)
+        if pick_list.status not in OPEN_LISTS:
+            raise ListClosed(id=pick_list.id, status=pick_list.status.value)
+        pick_list.status = PickListStatus.RELEASED
+        pick_list.picker_id = None
+        pick_list.paused_at = None
+        for task in pick_list.tasks:
+            task.at_location = False
+        events.record(session, "picklist.taken_back", pick_list, actor_id=actor_id)
+        return pick_list
+
+
+def packing_area(session: Session, warehouse_id: int) -> Location:
+    """Where carts start and end: the warehouse's first packing location."""
+    location = session.scalars(
+        sa.select(Location)
+        .where(
+            Location.warehouse_id == warehouse_id,
+            Location.kind == LocationKind.PACKING,
+            Location.active.is_(True),
+        )
+        .order_by(Location.code)
+        .limit(1)
+    ).first()
+    if location is None:
+        code = session.get(Warehouse, warehouse_id).code
+        raise NoPackingArea(code=code)
+    return location
+
+
+def sequence_tasks(pick_list: PickList, depot: Location) -> None:
+    """Number the open tasks in walking order, skipped ones last; plan the distance."""
+    open_tasks = [t for t in pick_list.tasks if t.status == TaskStatus.OPEN]
+    ahead = [t for t in open_tasks if not t.skipped]
+    later = [t for t in open_tasks if t.skipped]
+    done = sum(1 for t in pick_list.tasks if t.status != TaskStatus.OPEN)
+    position = done
+    for group in (ahead, later):
+        stops = [Stop(t.location.x, t.location.y, t.location.aisle) for t in group]
+        for index in walking_order(stops, (depot.x, depot.y)):
+            position += 1
+            group[index].sequence = position
+    route = sorted(pick_list.tasks, key=lambda t: t.sequence)
+    pick_list.planned_distance_m = round(
+        tour_length(_stops_of(route), (depot.x, depot.y)), 1
+    )
+
+
+def _stops_of(tasks: list[PickTask]) -> list[tuple[float, float]]:
+    return [(t.location.x, t.location.y) for t in tasks]
+
+
+def _releasable(session: Session, warehouse_id: int, ids: list[int]) -> list[Shipment]:
+    shipments = session.scalars(
+        sa.select(Shipment)
+        .where(Shipment.id.in_(ids))
+        .options(selectinload(Shipment.lines).selectinload(OrderLine.reservations))
+        .order_by(Shipment.id)
+        .with_for_update(of=Shipment)
+    ).all()
+    missing = sorted(set(ids) - {s.id for s in shipments})
+    if missing:
+        raise NotReleasable(order=f"#{missing[0]}", reason=_l("no such shipment"))
+    for shipment in shipments:
+        reason = None
+        if shipment.mode != FulfilmentMode.IN_HOUSE:
+            reason = _l("it is not picked here")
+        elif shipment.warehouse_id != warehouse_id:
+            reason = _l("it belongs to another warehouse")
+        elif shipment.status != S.ALLOCATED:
+            reason = _l("it is %(status)s, not allocated") % {
+                "status": shipment.status.value
+            }
+        if reason:
+            raise NotReleasable(order=shipment.order.external_id, reason=reason)
+    return shipments
+
+
+def _load(shipment: Shipment) -> Load:
+    volume_mm3 = weight_g = 0
+    for line in shipment.lines:
+        product = line.product
+        volume_mm3 += line.qty * (
+            (product.length_mm or 0)
+            * (product.width_mm or 0)
+            * (product.height_mm or 0)
+        )
+        weight_g += line.qty * (product.weight_g or 0)
+    return Load(
+        key=shipment.id,
+        volume_l=volume_mm3 / 1_000_000,
+        weight_kg=weight_g / 1000,
+        due=shipment.order.promised_ship_by,
+    )
+
+
+def _free_totes(session: Session, warehouse_id: int, count: int) -> list[Location]:
+    """Empty totes not on an open list, making new ones (T-001, …) when short."""
+    busy = (
+        sa.select(PickSlot.tote_id)
+        .join(PickList, PickSlot.pick_list_id == PickList.id)
+        .where(PickList.status.in_(OPEN_LISTS))
+    )
+    holding = sa.select(Stock.location_id).where(Stock.on_hand > 0)
+    totes = list(
+        session.scalars(
+            sa.select(Location)
+            .where(
+                Location.warehouse_id == warehouse_id,
+                Location.kind == LocationKind.TOTE,
+                Location.active.is_(True),
+                Location.id.not_in(busy),
+                Location.id.not_in(holding),
+            )
+            .order_by(Location.code)
+            .limit(count)
+        )
+    )
+    existing = session.scalar(
+        sa.select(sa.func.count(Location.id)).where(
+            Location.warehouse_id == warehouse_id, Location.kind == LocationKind.TOTE
+        )
+    )
+    while len(totes) < count:
+        existing += 1
+        tote = Location(
+            warehouse_id=warehouse_id, code=f"T-{existing:03d}", kind=LocationKind.TOTE
+        )
+        session.add(tote)
+        totes.append(tote)
+    session.flush()
+    return totes
+
+
+def _make_list(
+    session: Session,
+    shipments: list[Shipment],
+    totes: list[Location],
+    depot: Location,
+    actor_id: int | None,
+) -> PickList:
+    dues = [s.order.promised_ship_by for s in shipments if s.order.promised_ship_by]
+    pick_list = PickList(
+        warehouse_id=depot.warehouse_id,
+        due=min(dues) if dues else None,
+        released_by_id=actor_id,
+    )
+    session.add(pick_list)
+    for number, shipment in enumerate(shipments, start=1):
+        slot = PickSlot(number=number, shipment=shipment, tote=totes.pop(0))
+        pick_list.slots.append(slot)
+        for line in shipment.lines:
+            for reservation in line.reservations:
+                if reservation.qty > 0:
+                    pick_list.tasks.append(_task(session, slot, line, reservation))
+        fulfilment.set_status(session, shipment, S.PICKING, actor_id)
+    sequence_tasks(pick_list, depot)
+    session.flush()
+    events.record(
+        session,
+        "picklist.released",
+        pick_list,
+        actor_id=actor_id,
+        orders=[s.order.external_id for s in shipments],
+        tasks=len(pick_list.tasks),
+    )
+    return pick_list
+
+
+def _task(
+    session: Session, slot: PickSlot, line: OrderLine, reservation: Reservation
+) -> PickTask:
+    stock = session.get(Stock, reservation.stock_id)
+    return PickTask(
+        slot=slot,
+        order_line=line,
+        reservation_id=reservation.id,
+        location=stock.location,
+        product_id=line.product_id,
+        lot=stock.lot,
+        qty=reservation.qty,
+        sequence=0,
+    )
+
+
+def _locked_list(session: Session, pick_list_id: int) -> PickList:
+    pick_list = session.scalars(
+        sa.select(PickList).where(PickList.id == pick_list_id).with_for_update()
+    ).first()
+    if pick_list is None:
+        raise NotFound()
+    return pick_list

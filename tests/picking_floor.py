@@ -1,0 +1,61 @@
+"""A small picking floor for tests: products in bins, orders allocated, a wave released."""
+
+import uuid
+
+from fulfil.models import Order
+from fulfil.queries.orders import order_by_external_id
+from fulfil.schemas import OrderIn
+from fulfil.services import inventory, layout, orders, waves
+from tests.conftest import order_payload
+
+# Two aisles; the packing area (PACK-01 at x=1) is the depot.
+BINS = {
+    "A-01-1-A": (3, 4, "A-01"),
+    "A-01-2-A": (3, 6, "A-01"),
+    "A-01-3-C": (3, 8, "A-01"),
+    "B-02-1-A": (9, 6, "B-02"),
+    "B-02-2-A": (9, 9, "B-02"),
+}
+
+
+def scan_id() -> str:
+    return uuid.uuid4().hex
+
+
+def lay_out(warehouse) -> None:
+    """Give the test warehouse's bins aisles and add the B aisle."""
+    for code, (x, y, aisle) in BINS.items():
+        kind = "reserve" if code.endswith("-C") else "pick_face"
+        layout.define_location(
+            warehouse_id=warehouse.id, code=code, kind=kind, x=x, y=y, aisle=aisle
+        )
+
+
+def stock(product, loc, units: dict[str, int]) -> None:
+    for code, qty in units.items():
+        inventory.receive(
+            product_id=product.id,
+            location_id=loc(code),
+            qty=qty,
+            key=f"in-{product.sku}-{code}",
+        )
+
+
+def order(external_id: str, lines: dict[str, int]) -> Order:
+    payload = order_payload(
+        external_id,
+        lines=[
+            {"sku": sku, "quantity": qty, "unit_price": "5.00"}
+            for sku, qty in lines.items()
+        ],
+    )
+    orders.receive_order(OrderIn.model_validate(payload))
+    return order_by_external_id(external_id)
+
+
+def release(warehouse, *placed: Order, urgent: tuple[Order, ...] = ()):
+    return waves.release(
+        warehouse_id=warehouse.id,
+        shipment_ids=[o.shipments[0].id for o in placed],
+        urgent_ids=[o.shipments[0].id for o in urgent],
+    )
