@@ -1,4 +1,4 @@
-"""A small picking floor for tests: products in bins, orders allocated, a wave released."""
+"""A small picking floor for tests: stocked bins, allocated orders, released waves."""
 
 import uuid
 
