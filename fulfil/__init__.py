@@ -11,7 +11,7 @@ CONTENT_SECURITY_POLICY = {
     "default-src": "'self'",
     "img-src": "'self' data:",
     "style-src": "'self'",
-    "script-src": "'self'",
+    "script-src": "'self' 'wasm-unsafe-eval'",
     "object-src": "'none'",
     "base-uri": "'self'",
     "form-action": "'self'",
@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         receiving,
         service,
         supplier,
+        waves,
     )
 
     for module in (
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
         packing,
         receiving,
         manager,
+        waves,
         service,
         admin,
         downloads,

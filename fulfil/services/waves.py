@@ -28,6 +28,7 @@ from fulfil.models import (
     Location,
     LocationKind,
     OrderLine,
+    PickException,
     PickList,
     PickListStatus,
     PickSlot,
@@ -39,6 +40,7 @@ from fulfil.models import (
     Warehouse,
 )
 from fulfil.models.picking import OPEN_LISTS
+from fulfil.models.types import utcnow
 from fulfil.services import events, fulfilment, unit_of_work
 
 S = ShipmentStatus
@@ -279,3 +281,14 @@ def _locked_list(session: Session, pick_list_id: int) -> PickList:
     if pick_list is None:
         raise NotFound()
     return pick_list
+
+
+def resolve_exception(exception_id: int, *, actor_id: int | None = None) -> None:
+    """A manager has dealt with it (counted the bin, re-ordered, told the customer)."""
+    with unit_of_work() as session:
+        exception = session.get(PickException, exception_id)
+        if exception is None:
+            raise NotFound()
+        if exception.resolved_at is None:
+            exception.resolved_at = utcnow()
+            exception.resolved_by_id = actor_id

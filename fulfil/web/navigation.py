@@ -1,5 +1,6 @@
 """Where a user may be sent back to, and the areas their roles open."""
 
+import uuid
 from urllib.parse import urlsplit
 
 from flask import url_for
@@ -47,6 +48,7 @@ STATUS_NAMES = {
     "allocated": _l("allocated"),
     "backordered": _l("backordered"),
     "picking": _l("picking"),
+    "picked": _l("picked"),
     "packed": _l("packed"),
     "shipped": _l("shipped"),
     "delivered": _l("delivered"),
@@ -63,11 +65,36 @@ MODE_NAMES = {
 }
 
 
+METHOD_NAMES = {
+    "standard": _l("standard"),
+    "express": _l("express"),
+    "pickup_point": _l("pickup point"),
+    "appointment": _l("delivery appointment"),
+}
+
+LIST_STATUS_NAMES = {
+    "released": _l("waiting"),
+    "picking": _l("picking"),
+    "paused": _l("paused"),
+    "done": _l("done"),
+    "cancelled": _l("cancelled"),
+}
+
+EXCEPTION_NAMES = {
+    "short": _l("short"),
+    "damaged": _l("damaged"),
+    "count": _l("count the bin"),
+    "refused_scan": _l("refused offline scan"),
+}
+
 REASON_NAMES = {
     "receive": _l("received"),
     "putaway": _l("put away"),
     "move": _l("moved"),
     "pick": _l("picked"),
+    "pick_undo": _l("pick undone"),
+    "short_pick": _l("missing at pick"),
+    "to_packing": _l("to packing"),
     "opening": _l("opening stock"),
     "count": _l("count correction"),
     "found": _l("found"),
@@ -93,4 +120,10 @@ def template_context() -> dict:
         "status_names": STATUS_NAMES,
         "mode_names": MODE_NAMES,
         "reason_names": REASON_NAMES,
+        "list_status_names": LIST_STATUS_NAMES,
+        "method_names": METHOD_NAMES,
+        "exception_names": EXCEPTION_NAMES,
+        # A fresh id for each rendered action form: sending the same form twice (a
+        # double tap, a retry) is one action. Scripts give every scan its own id.
+        "new_scan_id": lambda: uuid.uuid4().hex,
     }

@@ -1,12 +1,17 @@
-"""The picker's handheld screens."""
+"""The picker's handheld screens: start a list, one task per screen, scan by scan."""
 
-from flask import Blueprint, request
+from datetime import UTC, datetime
+
+from flask import Blueprint, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fulfil.domain.roles import Role
-from fulfil.errors import FulfilError
+from fulfil.errors import FulfilError, InvalidInput, ListClosed, NotYourList
+from fulfil.queries import picking as queries
 from fulfil.queries import stock
-from fulfil.web.htmx import page_or_fragment
+from fulfil.services import picking
+from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
 
 bp = Blueprint("picking", __name__, url_prefix="/pick")
@@ -15,7 +20,88 @@ guard(bp, Role.PICKER)
 
 @bp.get("/")
 def home():
-    return page_or_fragment("picking/home.html", "picking/_bin.html")
+    return page_or_fragment(
+        "picking/home.html",
+        "picking/_bin.html",
+        mine=picking.my_open_list(current_user.id),
+        waiting=queries.waiting_lists(current_user.warehouse_id),
+        figures=_my_figures(),
+    )
+
+
+@bp.post("/start")
+def start():
+    """Claim the most urgent list (or resume one's own) and open it."""
+    pick_list = picking.claim_next(
+        picker_id=current_user.id, warehouse_id=current_user.warehouse_id
+    )
+    if pick_list is None:
+        flash(_("Nothing to pick right now. Ask your manager to release a wave."))
+        return redirect(url_for("picking.home"))
+    return redirect(url_for("picking.pick_list", pick_list_id=pick_list.id))
+
+
+@bp.get("/lists/<int:pick_list_id>")
+def pick_list(pick_list_id: int):
+    view = queries.list_view(pick_list_id)
+    if view.pick_list.picker_id != current_user.id:
+        return redirect(url_for("picking.home"))
+    return page_or_fragment("picking/list.html", "picking/_task.html", view=view)
+
+
+@bp.post("/lists/<int:pick_list_id>/scan")
+def scan(pick_list_id: int):
+    return _act(
+        pick_list_id,
+        lambda scan_id: picking.scan(
+            pick_list_id,
+            picker_id=current_user.id,
+            scan_id=scan_id,
+            code=request.form.get("code", ""),
+            qty=_quantity("qty", _("Quantity")),
+        ),
+    )
+
+
+@bp.post("/lists/<int:pick_list_id>/short")
+def short(pick_list_id: int):
+    return _act(
+        pick_list_id,
+        lambda scan_id: picking.short_pick(
+            pick_list_id,
+            picker_id=current_user.id,
+            scan_id=scan_id,
+            found=_quantity("found", _("Units found"), required=True),
+            damaged=request.form.get("damaged") == "yes",
+        ),
+    )
+
+
+@bp.post("/lists/<int:pick_list_id>/skip")
+def skip(pick_list_id: int):
+    return _act(
+        pick_list_id,
+        lambda scan_id: picking.skip(
+            pick_list_id, picker_id=current_user.id, scan_id=scan_id
+        ),
+    )
+
+
+@bp.post("/lists/<int:pick_list_id>/undo")
+def undo(pick_list_id: int):
+    return _act(
+        pick_list_id,
+        lambda scan_id: picking.undo(
+            pick_list_id, picker_id=current_user.id, scan_id=scan_id
+        ),
+    )
+
+
+@bp.post("/lists/<int:pick_list_id>/pause")
+def pause(pick_list_id: int):
+    picking.pause(pick_list_id, picker_id=current_user.id)
+    flash(_("List paused. Start picking again to go on where you stopped."))
+    return redirect(url_for("picking.home"))
 
 
 @bp.get("/bin")
@@ -34,3 +120,58 @@ def bin_contents():
         location=location,
         rows=stock.stock_at(location.id),
     )
+
+
+# -- helpers --------------------------------------------------------------------------
+
+
+def _act(pick_list_id: int, action):
+    """Run one picker action and answer with the task it leads to: the htmx fragment
+    with green or red feedback, or (without JavaScript) the page again."""
+    try:
+        outcome = action(request.form.get("scan_id", ""))
+    except InvalidInput as problem:
+        return _answer(pick_list_id, False, str(problem), 400)
+    except (NotYourList, ListClosed) as refusal:  # nothing of the list to show
+        return _answer(None, False, str(refusal), refusal.status)
+    return _answer(
+        pick_list_id,
+        outcome.accepted,
+        outcome.message,
+        200 if outcome.accepted else 422,
+    )
+
+
+def _answer(pick_list_id: int | None, accepted: bool, message: str, status: int):
+    view = queries.list_view(pick_list_id) if pick_list_id else None
+    if not wants_fragment():
+        if message:
+            flash(message)
+        if view is None:
+            return redirect(url_for("picking.home"))
+        return redirect(url_for("picking.pick_list", pick_list_id=pick_list_id))
+    return page_or_fragment(
+        "picking/list.html",
+        "picking/_task.html",
+        status,
+        view=view,
+        feedback="ok" if accepted else "bad",
+        message=message,
+    )
+
+
+def _quantity(field: str, label: str, *, required: bool = False) -> int | None:
+    raw = request.form.get(field, "").strip()
+    if not raw:
+        if required:
+            raise InvalidInput(field=label, problem=_("is required"))
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(field=label, problem=_("must be a whole number"))
+    return int(raw)
+
+
+def _my_figures():
+    start_of_day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    figures = queries.picker_figures(start_of_day, user_id=current_user.id)
+    return figures[0] if figures else None

@@ -27,3 +27,23 @@
     }
   });
 })();
+
+// Camera scanning for phones without a scanner: scan fields' camera buttons show where
+// the browser has a camera API, and camera.js (with its decoder) loads on the first
+// click, never with the page.
+(function () {
+  "use strict";
+  var cameraJs = new URL("camera.js", document.currentScript.src).href;
+
+  function reveal(root) {
+    if (!navigator.mediaDevices) return;
+    root.querySelectorAll("button[data-camera-for]").forEach(function (b) { b.hidden = false; });
+  }
+  reveal(document);
+  document.addEventListener("htmx:load", function (event) { reveal(event.detail.elt); });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("button[data-camera-for]");
+    if (button) import(cameraJs).then(function (camera) { camera.open(button); });
+  });
+})();

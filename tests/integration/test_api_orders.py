@@ -301,6 +301,7 @@ def test_an_order_cannot_be_cancelled_once_packing_started(shop):
     with unit_of_work() as session:
         shipment = session.scalar(sa.select(Order)).shipments[0]
         fulfilment.set_status(session, shipment, ShipmentStatus.PICKING)
+        fulfilment.set_status(session, shipment, ShipmentStatus.PICKED)
         fulfilment.set_status(session, shipment, ShipmentStatus.PACKED)
 
     response = shop.post(f"{ORDERS}/SHOP-1001/cancel")

@@ -1,0 +1,280 @@
+"""What the picking screens show: the task at hand, the wave to plan, the exceptions."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.orm import joinedload, selectinload
+
+from fulfil.domain.states import ShipmentStatus
+from fulfil.errors import NotFound
+from fulfil.extensions import db
+from fulfil.models import (
+    FulfilmentMode,
+    Location,
+    Order,
+    OrderLine,
+    PickException,
+    PickList,
+    PickListStatus,
+    PickScan,
+    PickSlot,
+    PickTask,
+    Reservation,
+    ScanKind,
+    Shipment,
+    Stock,
+    TaskStatus,
+    User,
+)
+from fulfil.models.picking import OPEN_LISTS
+from fulfil.models.types import utcnow
+from fulfil.services.picking import current_task
+
+
+@dataclass(frozen=True)
+class ListView:
+    pick_list: PickList
+    task: PickTask | None
+    done: int  # tasks finished
+    total: int
+
+    @property
+    def finished(self) -> bool:
+        return self.pick_list.status == PickListStatus.DONE
+
+
+def list_view(pick_list_id: int) -> ListView:
+    pick_list = db.session.scalars(
+        sa.select(PickList)
+        .where(PickList.id == pick_list_id)
+        .options(
+            selectinload(PickList.tasks).options(
+                joinedload(PickTask.location),
+                joinedload(PickTask.product),
+                joinedload(PickTask.slot).joinedload(PickSlot.tote),
+            ),
+            selectinload(PickList.slots).options(
+                joinedload(PickSlot.tote),
+                joinedload(PickSlot.shipment).joinedload(Shipment.order),
+            ),
+        )
+    ).first()
+    if pick_list is None:
+        raise NotFound()
+    tasks = pick_list.tasks
+    done = sum(1 for t in tasks if t.status != TaskStatus.OPEN)
+    return ListView(pick_list, current_task(pick_list), done, len(tasks))
+
+
+def waiting_lists(warehouse_id: int) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(PickList.id)).where(
+            PickList.warehouse_id == warehouse_id,
+            PickList.status == PickListStatus.RELEASED,
+        )
+    )
+
+
+# -- planning -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WaveFilter:
+    ship_by: datetime | None = None  # promised to ship by then (or earlier)
+    method: str = ""
+    zone: str = ""
+
+
+def wave_candidates(warehouse_id: int, chosen: WaveFilter) -> list[Shipment]:
+    """Allocated in-house shipments not yet on a list, the most urgent first."""
+    query = (
+        sa.select(Shipment)
+        .join(Order, Shipment.order_id == Order.id)
+        .where(
+            Shipment.warehouse_id == warehouse_id,
+            Shipment.mode == FulfilmentMode.IN_HOUSE,
+            Shipment.status == ShipmentStatus.ALLOCATED,
+        )
+        .options(
+            joinedload(Shipment.order),
+            selectinload(Shipment.lines).joinedload(OrderLine.product),
+        )
+        .order_by(Order.promised_ship_by.is_(None), Order.promised_ship_by, Shipment.id)
+    )
+    if chosen.ship_by is not None:
+        query = query.where(Order.promised_ship_by <= chosen.ship_by)
+    if chosen.method:
+        query = query.where(Order.shipping_method == chosen.method)
+    if chosen.zone:
+        in_zone = (
+            sa.select(OrderLine.shipment_id)
+            .join(Reservation, Reservation.order_line_id == OrderLine.id)
+            .join(Stock, Reservation.stock_id == Stock.id)
+            .join(Location, Stock.location_id == Location.id)
+            .where(Location.zone == chosen.zone, Reservation.qty > 0)
+        )
+        query = query.where(Shipment.id.in_(in_zone))
+    return list(db.session.scalars(query).unique())
+
+
+def zones(warehouse_id: int) -> list[str]:
+    return list(
+        db.session.scalars(
+            sa.select(Location.zone)
+            .where(Location.warehouse_id == warehouse_id, Location.zone != "")
+            .distinct()
+            .order_by(Location.zone)
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ListRow:
+    pick_list: PickList
+    done: int
+    total: int
+    orders: list[str]
+
+
+def open_lists(warehouse_id: int) -> list[ListRow]:
+    """Lists waiting, being picked or paused, and those finished in the last 12 h."""
+    since = utcnow() - timedelta(hours=12)
+    lists = db.session.scalars(
+        sa.select(PickList)
+        .where(
+            PickList.warehouse_id == warehouse_id,
+            sa.or_(
+                PickList.status.in_(OPEN_LISTS),
+                PickList.finished_at >= since,
+            ),
+        )
+        .options(
+            selectinload(PickList.tasks),
+            selectinload(PickList.slots)
+            .joinedload(PickSlot.shipment)
+            .joinedload(Shipment.order),
+            joinedload(PickList.picker),
+        )
+        .order_by(PickList.status, PickList.urgent.desc(), PickList.due, PickList.id)
+    ).all()
+    return [
+        ListRow(
+            pick_list,
+            sum(1 for t in pick_list.tasks if t.status != TaskStatus.OPEN),
+            len(pick_list.tasks),
+            [slot.shipment.order.external_id for slot in pick_list.slots],
+        )
+        for pick_list in lists
+    ]
+
+
+# -- exceptions -----------------------------------------------------------------------
+
+
+def open_exceptions(warehouse_id: int) -> list[PickException]:
+    return list(
+        db.session.scalars(
+            sa.select(PickException)
+            .where(
+                PickException.warehouse_id == warehouse_id,
+                PickException.resolved_at.is_(None),
+            )
+            .options(
+                joinedload(PickException.location),
+                joinedload(PickException.product),
+                joinedload(PickException.order_line).joinedload(OrderLine.order),
+                joinedload(PickException.reported_by),
+            )
+            .order_by(PickException.created_at.desc())
+        )
+    )
+
+
+def paused_too_long(warehouse_id: int) -> list[PickList]:
+    limit = utcnow() - timedelta(minutes=current_app.config["PAUSE_ALERT_MINUTES"])
+    return list(
+        db.session.scalars(
+            sa.select(PickList)
+            .where(
+                PickList.warehouse_id == warehouse_id,
+                PickList.status == PickListStatus.PAUSED,
+                PickList.paused_at <= limit,
+            )
+            .options(joinedload(PickList.picker))
+            .order_by(PickList.paused_at)
+        )
+    )
+
+
+# -- performance ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PickerFigures:
+    username: str
+    lines: int
+    units: int
+    wrong_scans: int
+    hours: float
+
+    @property
+    def lines_per_hour(self) -> float:
+        return self.lines / self.hours if self.hours else 0.0
+
+    @property
+    def units_per_hour(self) -> float:
+        return self.units / self.hours if self.hours else 0.0
+
+
+def picker_figures(since: datetime, user_id: int | None = None) -> list[PickerFigures]:
+    """Per picker since `since`: order lines picked from, units picked (net of
+    undos), wrong scans caught, over the time from their first to their last scan."""
+    units = sa.func.sum(
+        sa.case(
+            (
+                sa.and_(PickScan.kind == ScanKind.PRODUCT, PickScan.accepted),
+                PickScan.qty,
+            ),
+            (PickScan.kind == ScanKind.UNDO, -PickScan.qty),
+            else_=0,
+        )
+    )
+    wrong = sa.func.sum(sa.case((PickScan.accepted.is_(False), 1), else_=0))
+    picked_task = sa.case(
+        (
+            sa.and_(PickScan.kind == ScanKind.PRODUCT, PickScan.accepted),
+            PickScan.task_id,
+        )
+    )
+    lines = sa.func.count(sa.distinct(picked_task))
+    query = (
+        sa.select(
+            User.id,
+            User.username,
+            lines,
+            units,
+            wrong,
+            sa.func.min(PickScan.at),
+            sa.func.max(PickScan.at),
+        )
+        .join(User, PickScan.user_id == User.id)
+        .where(PickScan.at >= since)
+        .group_by(User.id, User.username)
+        .order_by(User.username)
+    )
+    if user_id is not None:
+        query = query.where(User.id == user_id)
+    figures = []
+    for _, username, lines_, picked, wrong_scans, first, last in db.session.execute(
+        query
+    ):
+        # at least a quarter of an hour, so a first few scans do not read as 1000/h
+        hours = max((last - first).total_seconds() / 3600, 0.25)
+        figures.append(
+            PickerFigures(
+                username, lines_, int(picked or 0), int(wrong_scans or 0), hours
+            )
+        )
+    return figures

@@ -1,0 +1,74 @@
+// The pick list screen: every scan its own id, the field free for the next scan at
+// once, a sound and a buzz for right and wrong, and the screen kept awake.
+(function () {
+  "use strict";
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    // plain-HTTP pages have no randomUUID; getRandomValues works everywhere
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // Each send gets a fresh id (a scanner can fire twice before the answer arrives),
+  // and the scan field is emptied as the scan leaves, ready for the next one.
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = event.detail.elt.closest("form");
+    if (!form || !form.querySelector('input[name="scan_id"]')) return;
+    event.detail.parameters.scan_id = newId();
+    if (form.matches("[data-scan-form]")) {
+      var code = form.querySelector('input[name="code"]');
+      var qty = form.querySelector('input[name="qty"]');
+      if (code) code.value = "";
+      if (qty && qty.value) { qty.value = ""; qty.closest("details").open = false; }
+    }
+  });
+
+  // Sounds an aisle away: a short high beep for right, a long low buzz for wrong.
+  var audio;
+  function tone(ok) {
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      var osc = audio.createOscillator(), gain = audio.createGain();
+      osc.type = ok ? "sine" : "square";
+      osc.frequency.value = ok ? 1760 : 220;
+      gain.gain.value = 0.9;
+      osc.connect(gain).connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + (ok ? 0.12 : 0.45));
+    } catch (e) { /* no audio: the colour and the text still say it */ }
+  }
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var task = event.detail.elt.id === "task" ? event.detail.elt : document.getElementById("task");
+    if (!task) return;
+    if (task.classList.contains("task--ok")) { tone(true); if (navigator.vibrate) navigator.vibrate(40); }
+    if (task.classList.contains("task--bad")) { tone(false); if (navigator.vibrate) navigator.vibrate([120, 60, 120]); }
+    var field = document.getElementById("scan-code");
+    if (field) field.focus();
+  });
+
+  // "Type a code" opens the on-screen keyboard; scanning keeps it closed.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-keyboard-for]");
+    if (!button) return;
+    var field = document.getElementById(button.getAttribute("data-keyboard-for"));
+    field.setAttribute("inputmode", "text");
+    field.focus();
+  });
+  document.addEventListener("focusout", function (event) {
+    if (event.target.id === "scan-code") event.target.setAttribute("inputmode", "none");
+  });
+
+  // The screen stays on while a list is being picked (where the browser can).
+  var lock = null;
+  function keepAwake() {
+    if (!("wakeLock" in navigator) || !document.querySelector("[data-wake-lock]")) return;
+    if (document.visibilityState !== "visible" || lock) return;
+    navigator.wakeLock.request("screen").then(function (l) {
+      lock = l;
+      lock.addEventListener("release", function () { lock = null; });
+    }).catch(function () { /* refused (battery saver): the list still works */ });
+  }
+  document.addEventListener("visibilitychange", keepAwake);
+  document.addEventListener("DOMContentLoaded", keepAwake);
+})();
