@@ -19,9 +19,13 @@
 
   // After a swap, put the cursor back in the scan field so the next scan lands there.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var field = event.detail.elt.querySelector("input[autofocus]") ||
-      document.querySelector("main input[autofocus]");
-    if (field) { field.focus(); field.select(); }
+    // A field inside the swapped part is new: focus it and select its old value so
+    // the next scan replaces it. A field outside it may already hold the next scan's
+    // first characters: only give it the focus back, never select (that would eat them).
+    var swapped = event.detail.elt.querySelector("input[autofocus]");
+    var field = swapped || document.querySelector("main input[autofocus]");
+    if (field && document.activeElement !== field) field.focus();
+    if (swapped) swapped.select();
     if (event.detail.elt.querySelector(".refusal") && navigator.vibrate) {
       navigator.vibrate([80, 60, 80]);  // a refusal is felt through gloves
     }

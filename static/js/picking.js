@@ -24,6 +24,12 @@
     }
   });
 
+  // A reported short pick closes its form again: the next task starts clean.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var details = event.detail.elt.closest(".task-actions details");
+    if (details && event.detail.successful) { details.open = false; event.detail.elt.reset(); }
+  });
+
   // Sounds an aisle away: a short high beep for right, a long low buzz for wrong.
   var audio;
   function tone(ok) {

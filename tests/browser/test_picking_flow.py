@@ -1,0 +1,260 @@
+"""A picker on a phone picks a batch to the end with keyboard-wedge scans.
+
+The scanner "types" each code and presses Enter into the focused scan field. On the
+way: a wrong bin refused, a short pick re-allocated to another bin, and a short pick
+with no stock left that lands in the manager's exceptions queue. Afterwards the
+ledger and the order lines say exactly what was scanned. A second test confirms a
+pick through the camera (Chromium's fake camera films the product's barcode).
+"""
+
+import uuid
+
+import pytest
+import sqlalchemy as sa
+from playwright.sync_api import Page, expect
+
+from fulfil.domain.barcodes import make_ean13
+from fulfil.extensions import db
+from fulfil.models import (
+    LocationKind,
+    PickException,
+    PickList,
+    PickListStatus,
+    Stock,
+    StockMove,
+    Warehouse,
+)
+from fulfil.queries.orders import order_by_external_id
+from fulfil.queries.stock import location_by_code
+from fulfil.schemas import OrderIn
+from fulfil.services import catalog, inventory, layout, orders, users, waves
+from tests.browser.fake_camera import write_y4m
+from tests.conftest import PASSWORD, order_payload
+
+pytestmark = pytest.mark.browser
+
+# One aisle at x=2 (PF-1 near the packing area, PF-2 at its far end), one at x=6.
+BINS = {"PF-1": (2, 3), "PF-2": (2, 9), "PF-3": (6, 3), "CAMPICK-1": (10, 3)}
+
+
+def loc_id(site: int, code: str) -> int:
+    return location_by_code(site, code).id
+
+
+def in_app(live_app, work):
+    with live_app.app_context():
+        try:
+            return work()
+        finally:
+            db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def floor(live_app):
+    """Bins, two products, and a picker of our own in the browser tests' warehouse."""
+
+    def build():
+        site = db.session.scalar(sa.select(Warehouse.id).where(Warehouse.code == "WH1"))
+        layout.define_location(
+            warehouse_id=site, code="PACK-B", kind=LocationKind.PACKING, x=0, y=0
+        )
+        for code, (x, y) in BINS.items():
+            layout.define_location(
+                warehouse_id=site,
+                code=code,
+                kind=LocationKind.PICK_FACE,
+                aisle=f"X{x}",
+                x=x,
+                y=y,
+            )
+        ids = {}
+        for sku, number in (
+            ("FLOW-MUG", 88001),
+            ("FLOW-TEA", 88002),
+            ("CAM-TIN", 88003),
+        ):
+            ids[sku] = catalog.upsert_product(
+                sku=sku, name=sku.title(), barcode=make_ean13("400", number)
+            )
+        loc = {c: loc_id(site, c) for c in BINS}
+        for sku, code, qty in (
+            ("FLOW-MUG", "PF-1", 2),
+            ("FLOW-MUG", "PF-2", 5),
+            ("FLOW-TEA", "PF-3", 2),
+            ("CAM-TIN", "CAMPICK-1", 1),
+        ):
+            inventory.receive(
+                product_id=ids[sku].id,
+                location_id=loc[code],
+                qty=qty,
+                key=f"flow-{sku}-{code}",
+            )
+        users.create_user(username="flo", password=PASSWORD, roles=["picker"])
+        return site, {sku: p.barcode for sku, p in ids.items()}
+
+    return in_app(live_app, build)
+
+
+def place_and_release(live_app, site: int, lines: dict[str, dict[str, int]]) -> None:
+    def work():
+        shipments = []
+        for external_id, wanted in lines.items():
+            payload = order_payload(
+                external_id,
+                lines=[
+                    {"sku": sku, "quantity": qty, "unit_price": "4.50"}
+                    for sku, qty in wanted.items()
+                ],
+            )
+            orders.receive_order(OrderIn.model_validate(payload))
+            shipments.append(order_by_external_id(external_id).shipments[0].id)
+        waves.release(warehouse_id=site, shipment_ids=shipments)
+
+    in_app(live_app, work)
+
+
+def log_in(page: Page, username: str) -> None:
+    page.goto("/login")
+    page.get_by_text("Log in with password").click()
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in", exact=True).click()
+    expect(page.get_by_role("heading", name="Picking")).to_be_visible()
+
+
+def wedge(page: Page, code: str) -> None:
+    """What a keyboard-wedge scanner does: type into the focused field, then Enter."""
+    expect(page.get_by_label("Scan", exact=True)).to_be_focused()
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+
+
+def short(page: Page, found: int) -> None:
+    page.get_by_text("Fewer units here, or damaged?").click()
+    page.get_by_label("Good units found in this bin").fill(str(found))
+    page.get_by_role("button", name="Report short pick").click()
+
+
+def test_a_picker_works_a_batch_to_the_end_by_scanning(page: Page, live_app, floor):
+    site, barcodes = floor
+    place_and_release(
+        live_app, site, {"FLOW-1": {"FLOW-MUG": 2}, "FLOW-2": {"FLOW-TEA": 2}}
+    )
+    log_in(page, "flo")
+    page.get_by_role("button", name="Start picking").click()
+
+    task = page.locator("#task")
+    expect(task.locator(".location")).to_have_text("PF-1")
+    expect(task).to_contain_text("Task 1 of 2")
+    expect(task).to_contain_text("Into tote 1")
+
+    wedge(page, "PF-3")  # the wrong bin
+    expect(task.locator(".feedback--bad")).to_have_text("Wrong bin PF-3. Go to PF-1.")
+    wedge(page, "PF-1")
+    expect(task).to_contain_text("Scan the product, one scan per unit.")
+    wedge(page, barcodes["FLOW-MUG"])
+    expect(task.locator(".feedback--ok")).to_be_visible()
+    expect(task).to_contain_text("1 picked")
+    short(page, 0)  # the second mug is not there: PF-2 has more
+    expect(task.locator(".location")).to_have_text("PF-2")  # next in the aisle
+    wedge(page, "PF-2")
+    wedge(page, barcodes["FLOW-MUG"])
+    expect(task.locator(".location")).to_have_text("PF-3")
+    wedge(page, "PF-3")
+    short(page, 0)  # no tea anywhere else: reported
+
+    expect(task.get_by_role("heading", name="List done")).to_be_visible()
+    expect(task).to_contain_text("FLOW-1")
+    expect(page.get_by_role("button", name="Next list")).to_be_visible()
+    expect(page.get_by_label("Scan", exact=True)).to_be_hidden()
+
+    def check():
+        pack = loc_id(site, "PACK-B")
+        at_packing = dict(
+            db.session.execute(
+                sa.select(StockMove.reference, sa.func.sum(StockMove.qty))
+                .where(StockMove.to_location_id == pack)
+                .group_by(StockMove.reference)
+            ).all()
+        )
+        assert at_packing == {"FLOW-1": 2}
+        picked = db.session.scalars(
+            sa.select(StockMove).where(
+                StockMove.reason == "pick", StockMove.reference.like("FLOW-%")
+            )
+        ).all()
+        assert sorted(m.from_location.code for m in picked) == ["PF-1", "PF-2"]
+        left = dict(
+            db.session.execute(
+                sa.select(Stock.location_id, Stock.on_hand).where(
+                    Stock.location_id.in_([loc_id(site, c) for c in BINS])
+                )
+            ).all()
+        )
+        assert left[loc_id(site, "PF-2")] == 4
+        reported = {
+            (e.kind, e.qty, e.location.code)
+            for e in db.session.scalars(sa.select(PickException))
+        }
+        assert reported == {
+            ("count", 1, "PF-1"),
+            ("count", 2, "PF-3"),
+            ("short", 2, "PF-3"),
+        }
+        mugs, teas = (order_by_external_id(f"FLOW-{n}") for n in (1, 2))
+        assert mugs.status.value == teas.status.value == "picked"
+        assert db.session.scalars(sa.select(PickList.status)).all() == [
+            PickListStatus.DONE
+        ]
+
+    in_app(live_app, check)
+
+
+def test_the_camera_confirms_a_pick(
+    playwright,
+    browser_type_launch_args,
+    browser_context_args,
+    live_app,
+    floor,
+    tmp_path,
+):
+    site, barcodes = floor
+    place_and_release(live_app, site, {f"CAM-{uuid.uuid4().hex[:6]}": {"CAM-TIN": 1}})
+    video = write_y4m(tmp_path / "tin.y4m", barcodes["CAM-TIN"])
+    browser = playwright.chromium.launch(
+        **{
+            **browser_type_launch_args,
+            "args": [
+                *browser_type_launch_args["args"],
+                "--use-fake-ui-for-media-stream",
+                "--use-fake-device-for-media-stream",
+                f"--use-file-for-fake-video-capture={video}",
+            ],
+        }
+    )
+    context = browser.new_context(**browser_context_args, permissions=["camera"])
+    context.add_init_script("delete window.BarcodeDetector;")  # the served polyfill
+    page = context.new_page()
+    try:
+        log_in(page, "flo")
+        page.get_by_role("button", name="Start picking").click()
+        expect(page.locator("#task .location")).to_have_text("CAMPICK-1")
+        wedge(page, "CAMPICK-1")
+
+        page.get_by_role("button", name="Camera").click()
+
+        expect(
+            page.locator("#task").get_by_role("heading", name="List done")
+        ).to_be_visible()
+    finally:
+        browser.close()
+
+    def check():
+        tin = db.session.scalars(
+            sa.select(StockMove).where(
+                StockMove.reason == "pick", StockMove.reference.like("CAM-%")
+            )
+        ).one()
+        assert (tin.qty, tin.from_location.code) == (1, "CAMPICK-1")
+
+    in_app(live_app, check)
