@@ -190,3 +190,31 @@ def test_units_freed_from_two_bins_at_once_fill_a_backorder_exactly(
 
     assert waiting.status == OrderStatus.ALLOCATED
     assert_reservations_add_up(product.id, on_hand=3, reserved=2)
+
+
+def test_twenty_pickers_starting_at_once_get_twenty_different_lists(
+    app, warehouse, loc, make_product, make_user
+):
+    """Pressing "Start picking" together: each list goes to one picker only."""
+    from fulfil.services import picking, waves
+    from tests.picking_floor import order
+
+    product = stock_with(make_product, loc, {"A-01-1-A": 40})
+    shipments = [
+        order(f"RUSH-{n}", {product.sku: 1}).shipments[0].id for n in range(22)
+    ]
+    waves.release(
+        warehouse_id=warehouse.id, shipment_ids=shipments, urgent_ids=shipments
+    )
+    pickers = [make_user("picker").id for _ in range(20)]
+    site = warehouse.id  # read here: the test's objects belong to its own session
+
+    claimed = at_once(
+        20,
+        lambda i: getattr(
+            picking.claim_next(picker_id=pickers[i], warehouse_id=site), "id", None
+        ),
+    )
+
+    assert None not in claimed
+    assert len(set(claimed)) == 20
