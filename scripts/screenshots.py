@@ -26,6 +26,9 @@ SCREENS = {
     "picker": [
         ("pick-home", "/pick/", None),
         ("pick-bin", "/pick/", lambda p: _scan(p, "Scan a bin", "A-01-01-A")),
+        ("pick-task", "/pick/", lambda p: p.get_by_role("button", name=START).click()),
+        ("pick-wrong", "/pick/", lambda p: _start_and_scan(p, "NOT-A-BIN")),
+        ("pick-at-bin", "/pick/", lambda p: _start_and_scan(p, None)),
     ],
     "packer": [
         ("pack-item", "/pack/", lambda p: _scan(p, "Scan an item", "4000000000017"))
@@ -33,6 +36,9 @@ SCREENS = {
     "receiver": [("receive", "/receive/", None)],
     "manager": [
         ("manager", "/manage/", None),
+        ("manager-waves", "/manage/waves", None),
+        ("manager-exceptions", "/manage/exceptions", None),
+        ("manager-pickers", "/manage/pickers", None),
         ("manager-import", "/manage/import", None),
         ("manager-partners", "/manage/partners/", None),
     ],
@@ -49,8 +55,24 @@ SCREENS = {
 }
 
 
+START = __import__("re").compile(
+    "Start picking|Continue picking|Picken starten|Weiter picken"
+)
+
+
+def _start_and_scan(page, code: str | None) -> None:
+    """Open the picker's list and scan `code` (None: the bin the task shows)."""
+    page.get_by_role("button", name=START).click()
+    page.locator("#scan-code:focus").wait_for()
+    code = code or page.locator("#task .location").inner_text()
+    page.keyboard.type(code)
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(500)
+
+
 def _scan(page, label: str, code: str) -> None:
-    field = page.locator("input[autofocus]").first
+    focused = page.locator("input[autofocus]")
+    field = (focused if focused.count() else page.locator("main input[type=text]")).first
     field.fill(code)
     field.press("Enter")
     page.wait_for_timeout(400)

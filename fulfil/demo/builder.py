@@ -22,7 +22,7 @@ from fulfil.domain.roles import Role
 from fulfil.extensions import db
 from fulfil.models import FulfilmentMode, LocationKind, Tracking, Warehouse
 from fulfil.schemas import OrderIn, ShipmentReport
-from fulfil.services import catalog, digital, inventory, layout, orders, users
+from fulfil.services import catalog, digital, inventory, layout, orders, users, waves
 
 SAMPLE = Path(__file__).parent / "data" / "online_retail_sample.csv"
 WAREHOUSE_CODE = "WH1"
@@ -192,6 +192,7 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
     for invoice in invoices:
         _order(invoice, WAREHOUSE_CODE)
     summary.orders = len(invoices)
+    _first_wave(warehouse_id, actors["manager"])
     _beyond_the_warehouse(today, summary)
     if pdf_path is not None:
         from fulfil.labels import demo_sheet_pdf
@@ -204,6 +205,15 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
         demo_sheet_pdf(physical_locations(warehouse_id), badges, path=pdf_path)
         summary.pdf_path = pdf_path
     return summary
+
+
+def _first_wave(warehouse_id: int, manager_id: int, orders_on_it: int = 12) -> None:
+    """Release the most urgent orders, so the picker can start at once; the rest wait
+    on the manager's wave screen."""
+    from fulfil.queries.picking import WaveFilter, wave_candidates
+
+    chosen = [s.id for s in wave_candidates(warehouse_id, WaveFilter())][:orders_on_it]
+    waves.release(warehouse_id=warehouse_id, shipment_ids=chosen, actor_id=manager_id)
 
 
 def _read_sample() -> tuple[list[_Invoice], dict[str, str]]:
