@@ -33,7 +33,14 @@ from fulfil.models import (
 )
 from fulfil.queries.orders import order_by_external_id
 from fulfil.schemas import OrderIn, ShipmentReport
-from fulfil.services import allocation, events, fulfilment, replay_safe, unit_of_work
+from fulfil.services import (
+    allocation,
+    events,
+    fulfilment,
+    picking,
+    replay_safe,
+    unit_of_work,
+)
 from fulfil.services.inventory import let_go
 
 S = ShipmentStatus
@@ -105,10 +112,13 @@ def cancel_order(
                     % {"id": shipment.id, "status": shipment.status.value},
                 )
         for shipment in order.shipments:
+            on_a_list = shipment.status == S.PICKING
             if shipment.status != S.CANCELLED:
                 fulfilment.set_status(
                     session, shipment, S.CANCELLED, actor_id, reason=reason
                 )
+            if on_a_list:
+                picking.drop_shipment(session, shipment.id, actor_id)
         for line in order.lines:
             for reservation in line.reservations:
                 if reservation.qty:

@@ -36,6 +36,7 @@ from fulfil.models import (
     PickList,
     PickListStatus,
     PickScan,
+    PickSlot,
     PickTask,
     Reservation,
     ScanKind,
@@ -249,6 +250,25 @@ def undo(pick_list_id: int, *, picker_id: int, scan_id: str) -> Outcome:
         return entry
 
     return _apply(pick_list_id, picker_id, scan_id, "", act, needs_task=False)
+
+
+def drop_shipment(session: Session, shipment_id: int, actor_id: int | None) -> None:
+    """A shipment was cancelled while on a pick list: its open tasks go; a list left
+    with nothing to pick is closed (units already picked still go to packing)."""
+    tasks = session.scalars(
+        sa.select(PickTask)
+        .join(PickSlot, PickTask.slot_id == PickSlot.id)
+        .where(PickSlot.shipment_id == shipment_id, PickTask.status == TaskStatus.OPEN)
+    ).all()
+    for task in tasks:
+        task.status = TaskStatus.CANCELLED
+    for pick_list in {task.pick_list for task in tasks}:
+        if pick_list.status == PickListStatus.RELEASED and not any(
+            t.status == TaskStatus.OPEN for t in pick_list.tasks
+        ):
+            pick_list.status = PickListStatus.CANCELLED
+        elif pick_list.status in (PickListStatus.PICKING, PickListStatus.PAUSED):
+            _finish_if_done(session, pick_list, actor_id)
 
 
 # -- the frame every action runs in ----------------------------------------------------

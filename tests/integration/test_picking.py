@@ -311,3 +311,24 @@ def test_nobody_scans_on_a_list_that_is_not_theirs(floor, make_user):
             pick_list.id, picker_id=stranger.id, scan_id=scan_id(), code="A-01-1-A"
         )
     assert task_now(pick_list.id).at_location is False
+
+
+def test_an_order_cancelled_during_picking_leaves_the_list(floor, loc):
+    from fulfil.services import orders
+
+    release(
+        floor["warehouse"], order("SHOP-1", {"MUG": 1}), order("SHOP-2", {"TEA": 1})
+    )
+    pick_list = claim(floor)
+    picker = floor["picker"]
+
+    orders.cancel_order("SHOP-1", reason="customer changed their mind")
+
+    assert task_now(pick_list.id).product.sku == "TEA"
+    pick_all(pick_list.id, picker)
+    db.session.expire_all()
+    assert db.session.get(PickList, pick_list.id).status == PickListStatus.DONE
+    assert order_by_external_id("SHOP-1").status.value == "cancelled"
+    assert order_by_external_id("SHOP-2").status.value == "picked"
+    assert on_hand(floor["mug"], loc("A-01-1-A")) == 3  # never taken
+    assert_ledger_balanced()
