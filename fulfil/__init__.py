@@ -106,6 +106,7 @@ def _register_blueprints(app: Flask) -> None:
         receiving,
         service,
         supplier,
+        tracking,
         waves,
     )
 
@@ -123,6 +124,7 @@ def _register_blueprints(app: Flask) -> None:
         downloads,
         partners,
         supplier,
+        tracking,
         api,
     ):
         app.register_blueprint(module.bp)

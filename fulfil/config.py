@@ -108,6 +108,12 @@ def load_config(instance_path: str) -> dict:
         "CART_TOTES": int(os.environ.get("CART_TOTES", "8")),
         "CART_VOLUME_L": float(os.environ.get("CART_VOLUME_L", "320")),
         "CART_WEIGHT_KG": float(os.environ.get("CART_WEIGHT_KG", "120")),
+        # Packing: a parcel weighing further than this from the expected weight (the
+        # larger of the two) is flagged before its label prints.
+        "PACK_WEIGHT_TOLERANCE_PCT": float(
+            os.environ.get("PACK_WEIGHT_TOLERANCE_PCT", "10")
+        ),
+        "PACK_WEIGHT_TOLERANCE_G": int(os.environ.get("PACK_WEIGHT_TOLERANCE_G", "50")),
         # A paused pick list shows up in the exceptions queue after this long.
         "PAUSE_ALERT_MINUTES": int(os.environ.get("PAUSE_ALERT_MINUTES", "20")),
     }

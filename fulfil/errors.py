@@ -206,3 +206,51 @@ class NothingToUndo(ScanRefused):
 class ListComplete(ScanRefused):
     status = 409
     message = _l("Everything on this list is picked.")
+
+
+class PackRefused(FulfilError):
+    status = 409
+
+
+class AlreadyPacked(PackRefused):
+    message = _l("Order %(order)s is already packed.")
+
+
+class StillPicking(PackRefused):
+    message = _l("Order %(order)s is still being picked.")
+
+
+class NothingPickedHere(PackRefused):
+    status = 404
+    message = _l("No picked order waits under %(code)s.")
+
+
+class ParcelClosed(PackRefused):
+    message = _l("Parcel %(number)s of order %(order)s is already closed.")
+
+
+class WrongOrderItem(PackRefused):
+    status = 422
+    message = _l("%(code)s is not part of order %(order)s. Put it aside.")
+
+
+class TooManyPacked(PackRefused):
+    status = 422
+    message = _l("Every %(name)s of order %(order)s is packed already.")
+
+
+class WeightOff(PackRefused):
+    status = 422
+    message = _l(
+        "The parcel weighs %(weight)s kg, %(expected)s kg was expected. "
+        "Check its contents and weigh again, or confirm the weight."
+    )
+
+
+class NotPacked(PackRefused):
+    message = _l("Parcel %(tracking)s is not packed, so it cannot be handed over.")
+
+
+class NoLocationOfKind(FulfilError):
+    status = 409
+    message = _l("Warehouse %(code)s has no %(kind)s location: add one first.")

@@ -17,6 +17,14 @@ from fulfil.models.orders import (
     Shipment,
     ShippingMethod,
 )
+from fulfil.models.packing import (
+    Box,
+    Carrier,
+    Manifest,
+    Parcel,
+    ParcelItem,
+    ParcelStatus,
+)
 from fulfil.models.picking import (
     ExceptionKind,
     PickException,
@@ -33,6 +41,8 @@ from fulfil.models.warehouse import Location, LocationKind, Warehouse
 
 __all__ = [
     "ApiToken",
+    "Box",
+    "Carrier",
     "DigitalGrant",
     "Event",
     "ExceptionKind",
@@ -41,8 +51,12 @@ __all__ = [
     "Location",
     "LocationKind",
     "Lot",
+    "Manifest",
     "Order",
     "OrderLine",
+    "Parcel",
+    "ParcelItem",
+    "ParcelStatus",
     "PickException",
     "PickList",
     "PickListStatus",

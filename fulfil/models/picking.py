@@ -177,6 +177,7 @@ class ExceptionKind(StrEnum):
     DAMAGED = "damaged"  # units found damaged and written off
     COUNT = "count"  # a bin to count: it held fewer units than the books said
     REFUSED_SCAN = "refused_scan"  # a scan made offline that the server refused
+    MISSING_AT_PACKING = "missing_at_packing"  # the packer found a unit missing
 
 
 class PickException(db.Model):

@@ -22,6 +22,7 @@ from fulfil.errors import (
     LocationNotStockable,
     LotNotAllowed,
     LotRequired,
+    NoLocationOfKind,
     ReservationExceeded,
     SameLocation,
     SerialAlreadyInStock,
@@ -391,6 +392,31 @@ def transfer(
         actor_id=actor_id,
         reference=reference,
     )
+
+
+def first_location(session: Session, warehouse_id: int, kind: LocationKind) -> Location:
+    """The warehouse's first active location of a kind (its shipping dock, …)."""
+    location = session.scalars(
+        sa.select(Location)
+        .where(
+            Location.warehouse_id == warehouse_id,
+            Location.kind == kind,
+            Location.active.is_(True),
+        )
+        .order_by(Location.code)
+        .limit(1)
+    ).first()
+    if location is None:
+        from fulfil.models import Warehouse
+
+        code = session.get(Warehouse, warehouse_id).code
+        raise NoLocationOfKind(code=code, kind=kind.value)
+    return location
+
+
+def already_done(session: Session, key: str) -> bool:
+    """True if an action under this idempotency key was recorded before."""
+    return session.scalar(sa.select(Event.id).where(Event.key == key)) is not None
 
 
 def virtual_location(

@@ -21,7 +21,6 @@ from flask import current_app, has_request_context, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from itsdangerous import BadSignature, URLSafeSerializer
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy.orm import Session
@@ -42,6 +41,7 @@ from fulfil.queries import partners as queries
 from fulfil.queries.partners import EXPORTED, PO_SENT
 from fulfil.schemas import ShipmentReport
 from fulfil.services import events, orders, unit_of_work
+from fulfil.signing import sign_id, signed_id
 
 S = ShipmentStatus
 SUPPLIER_EVENTS = ["shipment.requested", "shipment.cancelled"]
@@ -68,22 +68,14 @@ CSV_COLUMNS = [
 # -- signed supplier links ------------------------------------------------------------
 
 
-def _serializer() -> URLSafeSerializer:
-    # No timestamp: a shipment has one link, the same in the PDF, e-mail and webhook.
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="supplier")
-
-
 def supplier_token(shipment_id: int) -> str:
-    return _serializer().dumps(shipment_id)
+    # Never expires: a shipment has one link, the same in the PDF, e-mail and webhook.
+    return sign_id("supplier", shipment_id)
 
 
 def shipment_for_token(token: str) -> int | None:
     """The shipment a supplier link names; None if it was tampered with."""
-    try:
-        value = _serializer().loads(token)
-    except BadSignature:
-        return None
-    return value if type(value) is int else None
+    return signed_id("supplier", token)
 
 
 def check_link_open(shipment: Shipment) -> None:

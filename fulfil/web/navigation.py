@@ -87,6 +87,14 @@ EXCEPTION_NAMES = {
     "refused_scan": _l("refused offline scan"),
 }
 
+TRACKING_STEP_NAMES = {
+    "received": _l("Order received"),
+    "picked": _l("Picked"),
+    "packed": _l("Packed"),
+    "shipped": _l("Handed to the carrier"),
+    "delivered": _l("Delivered"),
+}
+
 REASON_NAMES = {
     "receive": _l("received"),
     "putaway": _l("put away"),
@@ -95,6 +103,8 @@ REASON_NAMES = {
     "pick_undo": _l("pick undone"),
     "short_pick": _l("missing at pick"),
     "to_packing": _l("to packing"),
+    "packed": _l("packed"),
+    "shipped": _l("shipped"),
     "opening": _l("opening stock"),
     "count": _l("count correction"),
     "found": _l("found"),
@@ -122,6 +132,7 @@ def template_context() -> dict:
         "reason_names": REASON_NAMES,
         "list_status_names": LIST_STATUS_NAMES,
         "method_names": METHOD_NAMES,
+        "tracking_step_names": TRACKING_STEP_NAMES,
         "exception_names": EXCEPTION_NAMES,
         # A fresh id for each rendered action form: sending the same form twice (a
         # double tap, a retry) is one action. Scripts give every scan its own id.

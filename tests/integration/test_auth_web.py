@@ -18,6 +18,7 @@ PUBLIC = {
     "supplier.order",  # signed link on the supplier's purchase order
     "supplier.report",
     "supplier.purchase_order",
+    "tracking.page",  # signed link in the label's QR code
     "main.set_language",
     "ops.healthz",
     "static",
