@@ -1,0 +1,1 @@
+"""Printable packing and shipping documents, made from plain values (no database)."""

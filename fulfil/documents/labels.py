@@ -1,0 +1,462 @@
+"""The shipping label, 4 x 6 in: as a PDF, and as ZPL II for 203 dpi Zebra printers.
+
+Also the text helpers the other documents share. Addresses from anywhere in Europe
+must print as written: text the PDF base fonts can draw uses them (nothing to embed,
+so a label stays a few KB); other text (Łódź, Αθήνα) uses a Unicode TrueType font
+when the system has one (Liberation Sans, metric-compatible with Helvetica, or DejaVu
+Sans); without one, letters lose their accents (Ł → L) rather than print as boxes.
+"""
+
+import io
+import unicodedata
+from collections.abc import Callable
+
+import pycountry
+from reportlab.graphics.barcode.code128 import Code128
+from reportlab.lib.units import inch, mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from fulfil.documents.model import Address, Parcel
+from fulfil.labels import _draw_qr, _fit
+
+# -- shared by the documents ----------------------------------------------------------
+
+draw_qr = _draw_qr
+BASE_FONTS = {False: "Helvetica", True: "Helvetica-Bold"}  # by bold
+FONT_FILES = [  # regular, bold; looked for on reportlab's TrueType search path
+    ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf"),
+    ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf"),
+]
+
+
+def _unicode_fonts() -> dict[bool, str]:
+    for regular, bold in FONT_FILES:
+        try:
+            fonts = [TTFont(f"Doc-{name[:-4]}", name) for name in (regular, bold)]
+        except (OSError, TTFError):
+            continue
+        for font in fonts:
+            pdfmetrics.registerFont(font)
+        return {False: fonts[0].fontName, True: fonts[1].fontName}
+    return {}
+
+
+UNICODE_FONTS = _unicode_fonts()
+STROKED = str.maketrans("ŁłĐđĦħıŦŧ", "LlDdHhiTt")  # no accent to take off
+
+
+def face(text: str, bold: bool = False) -> tuple[str, str]:
+    """The font to draw `text` in, and the text as drawn (on one line)."""
+    text = " ".join(text.split())
+    if all(map(_in_base_font, text)):
+        return BASE_FONTS[bold], text
+    if UNICODE_FONTS:
+        return UNICODE_FONTS[bold], text
+    plain = "".join(char if _in_base_font(char) else _plain(char) for char in text)
+    return BASE_FONTS[bold], plain
+
+
+def _in_base_font(char: str) -> bool:
+    try:
+        char.encode("cp1252")  # the base fonts' encoding
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _plain(char: str) -> str:
+    bare = "".join(
+        part
+        for part in unicodedata.normalize("NFKD", char.translate(STROKED))
+        if not unicodedata.combining(part)
+    )
+    return bare if bare and all(map(_in_base_font, bare)) else "?"
+
+
+def width(text: str, size: float, bold: bool = False) -> float:
+    font, text = face(text, bold)
+    return pdfmetrics.stringWidth(text, font, size)
+
+
+def shorten(
+    text: str, size: float, room: float, bold: bool = False, ellipsis: str = "…"
+) -> str:
+    """`text`, cut and ending in an ellipsis if it is wider than `room`."""
+    text = " ".join(text.split())
+    if width(text, size, bold) <= room:
+        return text
+    while text and width(text + ellipsis, size, bold) > room:
+        text = text[:-1]
+    return text.rstrip() + ellipsis
+
+
+def fit_size(
+    text: str, largest: float, room: float, smallest: float, bold: bool = False
+) -> float:
+    """The largest size up to `largest` at which `text` fits `room`, at least
+    `smallest`."""
+    font, text = face(text, bold)
+    return max(_fit(text, font, largest, room), smallest)
+
+
+def draw(
+    canvas: Canvas,
+    x: float,
+    y: float,
+    text: str,
+    size: float,
+    *,
+    bold: bool = False,
+    align: str = "left",
+    room: float | None = None,
+    smallest: float | None = None,
+) -> float:
+    """Draw one line of text; with `room`, in a smaller size down to `smallest`
+    (default `size`), then shortened. Returns the size drawn."""
+    if room is not None:
+        size = fit_size(text, size, room, smallest or size, bold)
+        text = shorten(text, size, room, bold)
+    font, text = face(text, bold)
+    canvas.setFont(font, size)
+    if align == "right":
+        canvas.drawRightString(x, y, text)
+    elif align == "centre":
+        canvas.drawCentredString(x, y, text)
+    else:
+        canvas.drawString(x, y, text)
+    return size
+
+
+def wrap(
+    text: str, size: float, room: float, max_lines: int, bold: bool = False
+) -> list[str]:
+    """`text` in lines no wider than `room`; past `max_lines`, the last is shortened."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and width(f"{lines[-1]} {word}", size, bold) <= room:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines += _pieces(word, size, room, bold)
+    if len(lines) > max_lines:
+        rest = " ".join(lines[max_lines - 1 :])
+        lines = [*lines[: max_lines - 1], shorten(rest, size, room, bold)]
+    return lines or [""]
+
+
+def _pieces(word: str, size: float, room: float, bold: bool) -> list[str]:
+    """A word too long for a line (a URL, a run of SKUs) cut where it must be."""
+    pieces = []
+    while len(word) > 1 and width(word, size, bold) > room:
+        cut = len(word) - 1
+        while cut > 1 and width(word[:cut], size, bold) > room:
+            cut -= 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
+    if country is None:
+        return code.upper()
+    return getattr(country, "common_name", None) or country.name
+
+
+def address_lines(address: Address, *, country: bool = True) -> list[str]:
+    """Name, street lines, postal code and city, and the country in capitals."""
+    lines = [address.name, address.line1, address.line2]
+    lines.append(f"{address.postal_code} {address.city}".strip())
+    if country:
+        lines.append(country_name(address.country).upper())
+    return [line for line in lines if line.strip()]
+
+
+def kg(grams: int, places: int = 3) -> str:
+    return f"{grams / 1000:.{places}f}"
+
+
+def pdf_bytes(
+    pagesize: tuple[float, float], title: str, paint: Callable[[Canvas], None]
+) -> bytes:
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor("Fulfil")
+    paint(canvas)
+    canvas.save()
+    return buffer.getvalue()
+
+
+# -- the label as PDF -----------------------------------------------------------------
+
+LABEL_W, LABEL_H = 4 * inch, 6 * inch
+PAD = 3 * mm
+DOT = inch / 203  # one dot of a 203 dpi thermal printer
+QR_SIZE = 30 * mm
+BARS_H = 20 * mm
+
+
+def label_pdf(parcel: Parcel) -> bytes:
+    """A 4 x 6 in shipping label: addresses, carrier, tracking barcode and QR code."""
+    return pdf_bytes(
+        (LABEL_W, LABEL_H),
+        f"Label {parcel.tracking_number}",
+        lambda canvas: _draw_label(canvas, parcel),
+    )
+
+
+def _draw_label(canvas: Canvas, parcel: Parcel) -> None:
+    """Top down to the sender, bottom up to the notes; the recipient gets the rest."""
+    top = _draw_header(canvas, parcel, LABEL_H - PAD - 18)
+    top = _draw_sender(canvas, parcel.ship_from, top - 11)
+    bottom = _draw_bottom(canvas, parcel)
+    bottom = _draw_tracking(canvas, parcel.tracking_number, bottom + 3 * mm)
+    for text in reversed(_delivery_notes(parcel)):
+        bottom = _draw_band(canvas, text, bottom + 3 * mm)
+    canvas.setLineWidth(1)
+    canvas.line(PAD, bottom + 1.5 * mm, LABEL_W - PAD, bottom + 1.5 * mm)
+    _draw_recipient(canvas, parcel, top - 4 * mm, bottom + 3 * mm)
+
+
+def _draw_header(canvas: Canvas, parcel: Parcel, baseline: float) -> float:
+    room = LABEL_W - 2 * PAD
+    of = f"{parcel.number}/{parcel.count}"
+    draw(canvas, PAD + room, baseline, of, 20, bold=True, align="right")
+    carrier = f"{parcel.carrier} {parcel.service}"
+    room -= width(of, 20, bold=True) + 4 * mm
+    draw(canvas, PAD, baseline, carrier, 20, bold=True, room=room, smallest=10)
+    rule = baseline - 2 * mm
+    canvas.setLineWidth(1.5)
+    canvas.line(PAD, rule, LABEL_W - PAD, rule)
+    return rule
+
+
+def _draw_sender(canvas: Canvas, sender: Address, top: float) -> float:
+    draw(canvas, PAD, top, "FROM", 6, bold=True)
+    y = top
+    for number, line in enumerate(address_lines(sender)):
+        y -= 8.5
+        room = LABEL_W - 2 * PAD
+        draw(canvas, PAD, y, line, 8, bold=number == 0, room=room, smallest=6)
+    rule = y - 2 * mm
+    canvas.setLineWidth(0.75)
+    canvas.line(PAD, rule, LABEL_W - PAD, rule)
+    return rule
+
+
+def _draw_recipient(canvas: Canvas, parcel: Parcel, top: float, bottom: float) -> None:
+    """The address in the largest type that fits between `top` and `bottom`."""
+    to = parcel.ship_to
+    lines = [(to.name, True), (to.line1, False), (to.line2, False)]
+    lines.append((f"{to.postal_code} {to.city}", True))
+    if to.country.upper() != parcel.ship_from.country.upper():
+        lines.append((country_name(to.country).upper(), True))
+    lines = [(text, bold) for text, bold in lines if text.strip()]
+    draw(canvas, PAD, top, "TO", 7, bold=True)
+    largest = min(17, (top - bottom - 2 * mm) / (1.2 * len(lines)))
+    room = LABEL_W - 2 * PAD - 4 * mm
+    y = top - 2 * mm
+    for text, bold in lines:
+        size = fit_size(text, largest, room, 7, bold)
+        y -= size * 1.2
+        draw(canvas, PAD + 4 * mm, y, text, size, bold=bold, room=room)
+
+
+def _delivery_notes(parcel: Parcel) -> list[str]:
+    notes = []
+    if parcel.pickup_point_id:
+        notes.append(f"PICKUP POINT {parcel.pickup_point_id}")
+    if parcel.appointment:
+        start, end = parcel.appointment
+        until = (
+            f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
+        )
+        notes.append(f"APPOINTMENT {start:%Y-%m-%d %H:%M}-{until}")
+    return notes
+
+
+def _draw_band(canvas: Canvas, text: str, bottom: float) -> float:
+    """White on black across the label, so the driver cannot miss it."""
+    height = 9 * mm
+    canvas.rect(PAD, bottom, LABEL_W - 2 * PAD, height, stroke=0, fill=1)
+    canvas.setFillColorRGB(1, 1, 1)
+    room = LABEL_W - 2 * PAD - 4 * mm
+    y = bottom + 3 * mm
+    draw(
+        canvas,
+        LABEL_W / 2,
+        y,
+        text,
+        15,
+        bold=True,
+        align="centre",
+        room=room,
+        smallest=8,
+    )
+    canvas.setFillColorRGB(0, 0, 0)
+    return bottom + height
+
+
+def _draw_tracking(canvas: Canvas, tracking_number: str, bottom: float) -> float:
+    """Code 128 across the label, the number in type below; returns the top."""
+    room = LABEL_W - 2 * PAD
+    modules = (
+        Code128(tracking_number, barWidth=1, quiet=False).width + 20
+    )  # quiet zones
+    # Bars of whole printer dots: a 203 dpi printer would round others unevenly.
+    dots = min(4, int(room / (modules * DOT)))
+    bar_width = dots * DOT if dots else room / modules
+    barcode = Code128(
+        tracking_number,
+        barWidth=bar_width,
+        barHeight=BARS_H,
+        humanReadable=False,
+        quiet=False,
+    )
+    text = " ".join(_groups(tracking_number))
+    size = draw(
+        canvas, LABEL_W / 2, bottom, text, 13, bold=True, align="centre", room=room
+    )
+    bars_bottom = bottom + size + 1 * mm
+    barcode.drawOn(canvas, (LABEL_W - barcode.width) / 2, bars_bottom)
+    return bars_bottom + BARS_H
+
+
+def _groups(number: str) -> list[str]:
+    """A long number in groups of four, as carriers print them, for reading aloud."""
+    return [number[i : i + 4] for i in range(0, len(number), 4)]
+
+
+def _details(parcel: Parcel) -> list[tuple[str, str]]:
+    details = [
+        ("Order", parcel.order_ref),
+        ("Parcel", f"{parcel.number} of {parcel.count}"),
+        ("Weight", f"{kg(parcel.weight_g, 2)} kg"),
+        ("Box", parcel.box),
+        ("Shipped", f"{parcel.shipped_on:%Y-%m-%d}" if parcel.shipped_on else ""),
+    ]
+    return [(name, value) for name, value in details if value]
+
+
+def _draw_bottom(canvas: Canvas, parcel: Parcel) -> float:
+    """The QR code to the tracking page, and the parcel's details; returns the top."""
+    draw_qr(canvas, parcel.tracking_url, PAD, PAD, QR_SIZE)
+    left = PAD + QR_SIZE + 3 * mm
+    room = LABEL_W - PAD - left - 14 * mm
+    y = PAD + QR_SIZE - 9
+    for name, value in _details(parcel):
+        draw(canvas, left, y, name, 7)
+        draw(canvas, left + 14 * mm, y, value, 10, bold=True, room=room, smallest=6)
+        y -= 13
+    draw(canvas, left, PAD + 1, "Scan the code to track this parcel", 6)
+    return PAD + QR_SIZE
+
+
+# -- the label as ZPL -----------------------------------------------------------------
+
+ZPL_W, ZPL_H, ZPL_PAD = 812, 1218, 24  # dots at 203 dpi: 4 x 6 in, 3 mm
+ZPL_ROOM = ZPL_W - 2 * ZPL_PAD
+ZPL_QR_TOP = ZPL_H - ZPL_PAD - 250
+ZPL_BARS_H = 160
+# The printer's font 0 is a condensed bold: Helvetica Bold at 0.85 of its height is
+# a little wider, so text measured with it never runs off the label.
+ZPL_FONT_SCALE = 0.85
+
+
+def label_zpl(parcel: Parcel) -> str:
+    """The same label as ZPL II for a 203 dpi Zebra printer; send it UTF-8 encoded."""
+    of = f"{parcel.number}/{parcel.count}"
+    carrier_room = ZPL_ROOM - int(width(of, 52 * ZPL_FONT_SCALE, bold=True)) - 32
+    fields = [
+        _zpl_text(ZPL_PAD, 24, f"{parcel.carrier} {parcel.service}", 52, carrier_room),
+        _zpl_text(ZPL_PAD, 24, of, 52, ZPL_ROOM, "R"),
+        f"^FO{ZPL_PAD},88^GB{ZPL_ROOM},4,4^FS",
+        *_zpl_sender(parcel.ship_from),
+    ]
+    notes = _delivery_notes(parcel)
+    bars_top = ZPL_QR_TOP - 40 - 12 - ZPL_BARS_H - 16
+    notes_top = bars_top - 80 * len(notes)
+    fields += _zpl_recipient(parcel, top=260, bottom=notes_top - 16)
+    fields.append(f"^FO{ZPL_PAD},{notes_top - 10}^GB{ZPL_ROOM},3,3^FS")
+    for number, note in enumerate(notes):
+        y = notes_top + 80 * number
+        fields.append(f"^FO{ZPL_PAD},{y}^GB{ZPL_ROOM},70,70^FS")
+        fields.append(_zpl_text(ZPL_PAD, y + 14, note, 44, ZPL_ROOM, "C", reverse=True))
+    fields += _zpl_tracking(parcel.tracking_number, bars_top)
+    fields += _zpl_bottom(parcel)
+    return "\n".join(["^XA", "^CI28", f"^PW{ZPL_W}", f"^LL{ZPL_H}", *fields, "^XZ"])
+
+
+def _zpl_sender(sender: Address) -> list[str]:
+    fields = [_zpl_text(ZPL_PAD, 104, "FROM", 18, ZPL_ROOM)]
+    y = 128
+    for number, line in enumerate(address_lines(sender)):
+        fields.append(_zpl_text(ZPL_PAD, y, line, 24 if number == 0 else 22, ZPL_ROOM))
+        y += 26
+    fields.append(f"^FO{ZPL_PAD},240^GB{ZPL_ROOM},2,2^FS")
+    return fields
+
+
+def _zpl_recipient(parcel: Parcel, top: int, bottom: int) -> list[str]:
+    to = parcel.ship_to
+    lines = [to.name, to.line1, to.line2, f"{to.postal_code} {to.city}"]
+    if to.country.upper() != parcel.ship_from.country.upper():
+        lines.append(country_name(to.country).upper())
+    lines = [line for line in lines if line.strip()]
+    fields = [_zpl_text(ZPL_PAD, top, "TO", 20, ZPL_ROOM)]
+    step = min(60, (bottom - top - 28) // len(lines))
+    for number, line in enumerate(lines):
+        y = top + 28 + number * step
+        fields.append(_zpl_text(ZPL_PAD + 32, y, line, step - 10, ZPL_ROOM - 32))
+    return fields
+
+
+def _zpl_tracking(tracking_number: str, top: int) -> list[str]:
+    modules = int(Code128(tracking_number, barWidth=1, quiet=False).width)
+    module = max(1, min(4, ZPL_ROOM // (modules + 20)))  # 10 modules quiet each side
+    left = (ZPL_W - modules * module) // 2
+    text = " ".join(_groups(tracking_number))
+    return [
+        f"^FO{left},{top}^BY{module},3,{ZPL_BARS_H}^BCN,{ZPL_BARS_H},N,N,N,A"
+        f"^FH\\^FD{_zpl_escape(tracking_number)}^FS",
+        _zpl_text(ZPL_PAD, top + ZPL_BARS_H + 12, text, 40, ZPL_ROOM, "C"),
+    ]
+
+
+def _zpl_bottom(parcel: Parcel) -> list[str]:
+    url = _zpl_escape(parcel.tracking_url)
+    fields = [f"^FO{ZPL_PAD},{ZPL_QR_TOP}^BQN,2,5^FH\\^FDMA,{url}^FS"]
+    left = ZPL_PAD + 270
+    y = ZPL_QR_TOP + 24
+    for name, value in _details(parcel):
+        fields.append(_zpl_text(left, y + 6, name, 22, 110))
+        fields.append(_zpl_text(left + 120, y, value, 32, ZPL_W - ZPL_PAD - left - 120))
+        y += 40
+    return fields
+
+
+def _zpl_text(
+    x: int,
+    y: int,
+    text: str,
+    height: int,
+    room: int,
+    align: str = "L",
+    *,
+    reverse: bool = False,
+) -> str:
+    """One line of text in the printer's font 0, shortened to `room` dots."""
+    text = shorten(text, height * ZPL_FONT_SCALE, room, bold=True, ellipsis="...")
+    block = f"^FB{room},1,0,{align}" if align != "L" else ""
+    return (
+        f"^FO{x},{y}{block}^A0N,{height},{height}{'^FR' if reverse else ''}"
+        f"^FH\\^FD{_zpl_escape(text)}^FS"
+    )
+
+
+def _zpl_escape(text: str) -> str:
+    """Field data with ^ ~ and the escape character itself as ^FH hex codes."""
+    text = "".join(char for char in text if char.isprintable())
+    return text.replace("\\", "\\5C").replace("^", "\\5E").replace("~", "\\7E")

@@ -1,0 +1,442 @@
+"""The pack station: check every unit into a parcel, box it, weigh it, close it.
+
+A picked shipment is opened by scanning its tote or its order number. Each item scan
+must match a unit the order still expects (what was picked, less what the packer
+reported missing); a parcel closes only with a box, a weight near the expected one
+(or the packer's confirmation), and a carrier with a tracking number. Closing moves
+its units from the packing area to the shipping dock in the ledger; when nothing is
+left to pack the shipment is packed.
+"""
+
+from collections import Counter
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import Session
+
+from fulfil.domain import gs1
+from fulfil.domain.boxes import Box as BoxShape
+from fulfil.domain.boxes import Item, choose_box, expected_weight_g
+from fulfil.domain.states import ShipmentStatus
+from fulfil.errors import (
+    AlreadyPacked,
+    InvalidInput,
+    NotFound,
+    NothingPickedHere,
+    PackRefused,
+    ParcelClosed,
+    StillPicking,
+    TooManyPacked,
+    WeightOff,
+    WrongOrderItem,
+)
+from fulfil.extensions import db
+from fulfil.models import (
+    Box,
+    Carrier,
+    ExceptionKind,
+    Location,
+    LocationKind,
+    Order,
+    OrderLine,
+    Parcel,
+    ParcelItem,
+    ParcelStatus,
+    PickException,
+    PickSlot,
+    PickTask,
+    Shipment,
+)
+from fulfil.models.types import utcnow
+from fulfil.services import events, fulfilment, inventory, unit_of_work
+from fulfil.services.waves import packing_area
+
+S = ShipmentStatus
+
+
+# -- opening a shipment at the bench ---------------------------------------------------
+
+
+def open_shipment(*, code: str, warehouse_id: int, packer_id: int) -> Parcel:
+    """The open parcel of the picked shipment in tote `code` (or of order `code`)."""
+    code = (code or "").strip()
+    if not code:
+        raise InvalidInput(field=_l("scan"), problem=_l("is empty"))
+    with unit_of_work() as session:
+        shipment = _shipment_for(session, code, warehouse_id)
+        if shipment.status in (S.PACKED, S.SHIPPED, S.DELIVERED):
+            raise AlreadyPacked(order=shipment.order.external_id)
+        if shipment.status in (S.ALLOCATED, S.PICKING):
+            raise StillPicking(order=shipment.order.external_id)
+        if shipment.status != S.PICKED:
+            raise NothingPickedHere(code=code)
+        parcel = _open_parcel(session, shipment)
+        if parcel is None:
+            parcel = _new_parcel(session, shipment)
+            events.record(
+                session,
+                "pack.started",
+                shipment.order,
+                actor_id=packer_id,
+                shipment=shipment.id,
+                parcel=parcel.number,
+            )
+        return parcel
+
+
+def new_parcel(shipment_id: int, *, packer_id: int) -> Parcel:
+    """Start the next parcel of a shipment (the open one must be closed first)."""
+    with unit_of_work() as session:
+        shipment = _locked_shipment(session, shipment_id)
+        if _open_parcel(session, shipment) is not None:
+            raise PackRefused(_l("Close the open parcel first."))
+        if not remaining(session, shipment):
+            raise AlreadyPacked(order=shipment.order.external_id)
+        return _new_parcel(session, shipment)
+
+
+# -- scanning items --------------------------------------------------------------------
+
+
+def scan_item(parcel_id: int, *, code: str, packer_id: int, scan_id: str) -> Parcel:
+    """One unit into the open parcel; a unit the order does not expect is refused."""
+    code = (code or "").strip()
+    if not code:
+        raise InvalidInput(field=_l("scan"), problem=_l("is empty"))
+    with unit_of_work() as session:
+        parcel = _open(session, parcel_id)
+        key = f"pack:{scan_id}"
+        if inventory.already_done(session, key):
+            return parcel
+        shipment = parcel.shipment
+        wanted = remaining(session, shipment)
+        product = _expected_product(session, shipment, code)
+        if product is None:
+            raise WrongOrderItem(code=code, order=shipment.order.external_id)
+        if wanted.get(product.id, 0) <= 0:
+            raise TooManyPacked(name=product.name, order=shipment.order.external_id)
+        item = next((i for i in parcel.items if i.product_id == product.id), None)
+        if item is None:
+            item = ParcelItem(parcel=parcel, product=product, qty=0)
+            session.add(item)
+        item.qty += 1
+        events.record(
+            session,
+            "pack.item",
+            shipment.order,
+            actor_id=packer_id,
+            key=key,
+            sku=product.sku,
+            parcel=parcel.number,
+        )
+        return parcel
+
+
+def report_missing(
+    parcel_id: int, *, product_id: int, qty: int, packer_id: int, note: str = ""
+) -> None:
+    """Units the order expects are not at the bench: the manager hears of it, and the
+    parcel can close without them (never short in silence)."""
+    with unit_of_work() as session:
+        parcel = _open(session, parcel_id)
+        shipment = parcel.shipment
+        left = remaining(session, shipment).get(product_id, 0)
+        if not 0 < qty <= left:
+            raise InvalidInput(
+                field=_l("quantity"),
+                problem=_l("must be between 1 and %(most)s") % {"most": left},
+            )
+        line = next(
+            (line for line in shipment.lines if line.product_id == product_id), None
+        )
+        session.add(
+            PickException(
+                warehouse_id=shipment.warehouse_id,
+                kind=ExceptionKind.MISSING_AT_PACKING,
+                product_id=product_id,
+                order_line_id=line.id if line else None,
+                qty=qty,
+                note=note[:300],
+                reported_by_id=packer_id,
+            )
+        )
+        events.record(
+            session,
+            "pack.missing",
+            shipment.order,
+            actor_id=packer_id,
+            product=product_id,
+            qty=qty,
+        )
+
+
+# -- box, weight, closing --------------------------------------------------------------
+
+
+def suggest_box(session: Session, parcel: Parcel) -> Box | None:
+    boxes = session.scalars(sa.select(Box).where(Box.active.is_(True))).all()
+    shapes = {_shape(box): box for box in boxes}
+    chosen = choose_box(_items(parcel), list(shapes))
+    return shapes.get(chosen) if chosen else None
+
+
+def weigh(
+    parcel_id: int, *, box_id: int | None, weight_g: int, confirm: bool = False
+) -> Parcel:
+    """Record the box and the weight; a weight far from the expected one must be
+    confirmed (weigh again first) before the parcel can close."""
+    if not 0 < weight_g <= 100_000:
+        raise InvalidInput(field=_l("weight"), problem=_l("must be 1 to 100000 g"))
+    with unit_of_work() as session:
+        parcel = _open(session, parcel_id)
+        box = session.get(Box, box_id) if box_id else suggest_box(session, parcel)
+        if box is None:
+            raise InvalidInput(field=_l("box"), problem=_l("choose a box"))
+        parcel.box = box
+        parcel.weight_g = weight_g
+        parcel.expected_weight_g = expected_weight_g(_items(parcel), _shape(box))
+        parcel.weight_confirmed = confirm
+        return parcel
+
+
+def weight_is_off(parcel: Parcel) -> bool:
+    if not parcel.weight_g or not parcel.expected_weight_g:
+        return False
+    config = current_app.config
+    tolerance = max(
+        parcel.expected_weight_g * config["PACK_WEIGHT_TOLERANCE_PCT"] / 100,
+        config["PACK_WEIGHT_TOLERANCE_G"],
+    )
+    return abs(parcel.weight_g - parcel.expected_weight_g) > tolerance
+
+
+def close_parcel(
+    parcel_id: int,
+    *,
+    carrier_id: int,
+    service: str = "",
+    tracking_number: str = "",
+    packer_id: int,
+) -> Parcel:
+    """Close, label and move the parcel to the shipping dock."""
+    tracking_number = tracking_number.strip().upper()
+    with unit_of_work() as session:
+        parcel = _open(session, parcel_id)
+        if not parcel.items:
+            raise PackRefused(_l("The parcel is empty: scan its items first."))
+        if parcel.box is None or not parcel.weight_g:
+            raise PackRefused(_l("Weigh the parcel and choose its box first."))
+        if weight_is_off(parcel) and not parcel.weight_confirmed:
+            raise WeightOff(
+                weight=_kg(parcel.weight_g), expected=_kg(parcel.expected_weight_g)
+            )
+        carrier = session.get(Carrier, carrier_id)
+        if carrier is None or not carrier.active:
+            raise InvalidInput(field=_l("carrier"), problem=_l("choose a carrier"))
+        if carrier.own_delivery and not tracking_number:
+            tracking_number = f"{carrier.code}-{parcel.shipment_id:06d}-{parcel.number}"
+        if not tracking_number:
+            raise InvalidInput(
+                field=_l("tracking number"), problem=_l("scan or type it")
+            )
+        parcel.carrier = carrier
+        parcel.service = service.strip()[:64]
+        parcel.tracking_number = tracking_number[:64]
+        _to_dock(session, parcel, packer_id)
+        parcel.status = ParcelStatus.PACKED
+        parcel.packed_at = utcnow()
+        parcel.packed_by_id = packer_id
+        events.record(
+            session,
+            "parcel.packed",
+            parcel.shipment.order,
+            actor_id=packer_id,
+            parcel=parcel.number,
+            box=parcel.box.code,
+            weight_g=parcel.weight_g,
+            carrier=carrier.name,
+            tracking_number=tracking_number,
+        )
+        shipment = parcel.shipment
+        if not any(remaining(session, shipment).values()):
+            shipment.carrier = carrier.name
+            shipment.tracking_number = tracking_number
+            shipment.tracking_url = carrier.tracking_link(tracking_number)
+            fulfilment.set_status(
+                session, shipment, S.PACKED, packer_id, parcels=_parcel_count(shipment)
+            )
+        return parcel
+
+
+def keep_photo(parcel_id: int, *, filename: str) -> None:
+    with unit_of_work() as session:
+        parcel = session.get(Parcel, parcel_id)
+        if parcel is None:
+            raise NotFound()
+        parcel.photo = filename
+
+
+# -- what the bench needs to know ------------------------------------------------------
+
+
+def picked(session: Session, shipment: Shipment) -> Counter:
+    """Units picked for the shipment, per product (what reached the packing area)."""
+    rows = session.execute(
+        sa.select(PickTask.product_id, sa.func.sum(PickTask.picked))
+        .join(PickSlot, PickTask.slot_id == PickSlot.id)
+        .where(PickSlot.shipment_id == shipment.id)
+        .group_by(PickTask.product_id)
+    ).all()
+    return Counter({product_id: int(units or 0) for product_id, units in rows})
+
+
+def remaining(session: Session, shipment: Shipment) -> Counter:
+    """Units still to go into a parcel, per product."""
+    wanted = picked(session, shipment)
+    packed = session.execute(
+        sa.select(ParcelItem.product_id, sa.func.sum(ParcelItem.qty))
+        .join(Parcel, ParcelItem.parcel_id == Parcel.id)
+        .where(Parcel.shipment_id == shipment.id)
+        .group_by(ParcelItem.product_id)
+    ).all()
+    missing = session.execute(
+        sa.select(PickException.product_id, sa.func.sum(PickException.qty))
+        .join(OrderLine, PickException.order_line_id == OrderLine.id)
+        .where(
+            OrderLine.shipment_id == shipment.id,
+            PickException.kind == ExceptionKind.MISSING_AT_PACKING,
+        )
+        .group_by(PickException.product_id)
+    ).all()
+    for product_id, units in [*packed, *missing]:
+        wanted[product_id] -= int(units or 0)
+    return Counter({pid: n for pid, n in wanted.items() if n > 0})
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _shipment_for(session: Session, code: str, warehouse_id: int) -> Shipment:
+    """By tote (the latest shipment that rode in it) or by order number."""
+    shipment = session.scalars(
+        sa.select(Shipment)
+        .join(PickSlot, PickSlot.shipment_id == Shipment.id)
+        .join(Location, PickSlot.tote_id == Location.id)
+        .where(
+            sa.func.upper(Location.code) == code.upper(),
+            Location.warehouse_id == warehouse_id,
+        )
+        .order_by(PickSlot.id.desc())
+        .limit(1)
+    ).first()
+    if shipment is None:
+        shipment = session.scalars(
+            sa.select(Shipment)
+            .join(Order, Shipment.order_id == Order.id)
+            .where(
+                Order.external_id == code,
+                Shipment.warehouse_id == warehouse_id,
+            )
+            .order_by(Shipment.id)
+            .limit(1)
+        ).first()
+    if shipment is None:
+        raise NothingPickedHere(code=code)
+    return _locked_shipment(session, shipment.id)
+
+
+def _locked_shipment(session: Session, shipment_id: int) -> Shipment:
+    shipment = session.scalars(
+        sa.select(Shipment).where(Shipment.id == shipment_id).with_for_update()
+    ).first()
+    if shipment is None:
+        raise NotFound()
+    return shipment
+
+
+def _open_parcel(session: Session, shipment: Shipment) -> Parcel | None:
+    return session.scalars(
+        sa.select(Parcel).where(
+            Parcel.shipment_id == shipment.id, Parcel.status == ParcelStatus.OPEN
+        )
+    ).first()
+
+
+def _new_parcel(session: Session, shipment: Shipment) -> Parcel:
+    parcel = Parcel(shipment=shipment, number=_parcel_count(shipment) + 1)
+    session.add(parcel)
+    session.flush()
+    return parcel
+
+
+def _parcel_count(shipment: Shipment) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.count(Parcel.id)).where(Parcel.shipment_id == shipment.id)
+    )
+
+
+def _open(session: Session, parcel_id: int) -> Parcel:
+    parcel = session.scalars(
+        sa.select(Parcel).where(Parcel.id == parcel_id).with_for_update()
+    ).first()
+    if parcel is None:
+        raise NotFound()
+    if parcel.status != ParcelStatus.OPEN:
+        raise ParcelClosed(
+            number=parcel.number, order=parcel.shipment.order.external_id
+        )
+    return parcel
+
+
+def _expected_product(session: Session, shipment: Shipment, code: str):
+    for line in shipment.lines:
+        product = line.product
+        if code == product.sku or gs1.same_product(code, product.barcode or ""):
+            return product
+    return None
+
+
+def _items(parcel: Parcel) -> list[Item]:
+    return [
+        Item(
+            p.length_mm or 0, p.width_mm or 0, p.height_mm or 0, p.weight_g or 0, i.qty
+        )
+        for i in parcel.items
+        for p in [i.product]
+    ]
+
+
+def _shape(box: Box) -> BoxShape:
+    return BoxShape(
+        code=box.code,
+        inner_mm=(box.length_mm, box.width_mm, box.height_mm),
+        max_weight_g=box.max_weight_g,
+        cost=box.cost or Decimal("0"),
+        tare_g=box.tare_g,
+    )
+
+
+def _to_dock(session: Session, parcel: Parcel, actor_id: int) -> None:
+    warehouse_id = parcel.shipment.warehouse_id
+    source = packing_area(session, warehouse_id)
+    dock = inventory.first_location(session, warehouse_id, LocationKind.SHIPPING)
+    reference = parcel.shipment.order.external_id
+    for item in parcel.items:
+        inventory.transfer(
+            session,
+            product=item.product,
+            qty=item.qty,
+            source=source,
+            destination=dock,
+            lot=item.lot,
+            reason="packed",
+            key=f"packed:{parcel.id}:{item.id}",
+            actor_id=actor_id,
+            reference=reference,
+        )
+
+
+def _kg(grams: int | None) -> str:
+    return f"{(grams or 0) / 1000:.2f}"

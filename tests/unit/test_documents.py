@@ -1,0 +1,432 @@
+"""Labels, packing slips, customs declarations and manifests, read back as a person
+or a scanner would: page sizes, text, and the codes decoded from rendered pages."""
+
+import csv
+import io
+import re
+from dataclasses import replace
+from datetime import date, datetime
+from decimal import Decimal
+
+import pypdfium2 as pdfium
+import pytest
+import zxingcpp
+
+from fulfil.documents import labels
+from fulfil.documents.customs import customs_declaration_pdf, needs_customs
+from fulfil.documents.labels import face, label_pdf, label_zpl
+from fulfil.documents.manifest import CSV_HEADER, manifest_csv, manifest_pdf
+from fulfil.documents.model import (
+    Address,
+    Line,
+    Manifest,
+    ManifestEntry,
+    Parcel,
+    Slip,
+)
+from fulfil.documents.slips import packing_slip_pdf, paginate
+
+MM = 72 / 25.4
+WAREHOUSE = Address(
+    "Fulfil Demo GmbH", "Hafenlogistikweg 7", "", "21129", "Hamburg", "DE"
+)
+ZURICH = Address("Jürg Müller", "Bahnhofstrasse 12", "", "8001", "Zürich", "CH")
+LODZ = Address(
+    "Małgorzata Wiśniewska", "ul. Piotrkowska 104/12", "", "90-006", "Łódź", "PL"
+)
+LINES = (
+    Line(
+        "20724", "RED RETROSPOT CHARLOTTE BAG", 10, Decimal("0.85"), "420292", "CN", 40
+    ),
+    Line("21232", "STRAWBERRY CERAMIC TRINKET BOX", 2, Decimal("1.25"), "691200", "CN"),
+    Line("85014B", "RED RETROSPOT UMBRELLA", 1, Decimal("5.95"), weight_g=350),
+)
+PARCEL = Parcel(
+    order_ref="UK-552319",
+    number=1,
+    count=2,
+    ship_from=WAREHOUSE,
+    ship_to=ZURICH,
+    carrier="DHL",
+    service="Paket International",
+    tracking_number="00340434161094042557",
+    tracking_url="https://fulfil.example/track/00340434161094042557",
+    weight_g=2350,
+    box="M-30",
+    lines=LINES,
+    shipped_on=date(2026, 11, 26),
+)
+SLIP = Slip(
+    order_ref="UK-552319",
+    placed_at=datetime(2026, 11, 25, 14, 3),
+    ship_to=ZURICH,
+    ship_from=WAREHOUSE,
+    shop_name="Retrospot Homewares",
+    lines=LINES,
+    order_url="https://shop.example/orders/UK-552319",
+)
+
+
+# -- reading documents back -----------------------------------------------------------
+
+
+def page_sizes_mm(pdf: bytes) -> list[tuple[float, float]]:
+    document = pdfium.PdfDocument(pdf)
+    sizes = [
+        tuple(round(side / MM, 1) for side in page.get_size()) for page in document
+    ]
+    document.close()
+    return sizes
+
+
+def text_of(pdf: bytes) -> str:
+    document = pdfium.PdfDocument(pdf)
+    text = "\n".join(page.get_textpage().get_text_range() for page in document)
+    document.close()
+    return text
+
+
+def codes_on(pdf: bytes, page: int = 0) -> dict[str, str]:
+    """What a scanner reads on a page printed at about 200 dpi, by symbology."""
+    document = pdfium.PdfDocument(pdf)
+    image = document[page].render(scale=200 / 72).to_pil()
+    document.close()
+    return {code.format.name: code.text for code in zxingcpp.read_barcodes(image)}
+
+
+def text_off_the_page(pdf: bytes) -> list[str]:
+    """Characters drawn partly outside their page."""
+    document = pdfium.PdfDocument(pdf)
+    outside = []
+    for page in document:
+        width, height = page.get_size()
+        text = page.get_textpage()
+        for index in range(text.count_chars()):
+            left, bottom, right, top = text.get_charbox(index)
+            if left < 0 or bottom < 0 or right > width or top > height:
+                outside.append(text.get_text_range(index, 1))
+    document.close()
+    return outside
+
+
+# -- the shipping label ---------------------------------------------------------------
+
+
+def test_the_label_is_a_single_4_by_6_inch_page():
+    assert page_sizes_mm(label_pdf(PARCEL)) == [(101.6, 152.4)]
+
+
+def test_the_label_qr_code_opens_the_tracking_page():
+    assert codes_on(label_pdf(PARCEL))["QRCode"] == PARCEL.tracking_url
+
+
+def test_the_label_barcode_scans_as_the_tracking_number():
+    assert codes_on(label_pdf(PARCEL))["Code128"] == PARCEL.tracking_number
+
+
+def test_the_label_shows_addresses_carrier_order_weight_and_parcel_count():
+    text = text_of(label_pdf(PARCEL))
+
+    for expected in ("Jürg Müller", "8001 Zürich", "SWITZERLAND", "Fulfil Demo GmbH"):
+        assert expected in text
+    assert "DHL Paket International" in text
+    assert "1/2" in text
+    assert "UK-552319" in text
+    assert "2.35 kg" in text
+    assert "0034 0434 1610 9404 2557" in text
+
+
+def test_a_pickup_point_and_an_appointment_stand_out_on_the_label():
+    parcel = replace(
+        PARCEL,
+        pickup_point_id="PS-4711",
+        appointment=(datetime(2026, 11, 27, 8), datetime(2026, 11, 27, 12)),
+    )
+
+    text = text_of(label_pdf(parcel))
+
+    assert "PICKUP POINT PS-4711" in text
+    assert "APPOINTMENT 2026-11-27 08:00-12:00" in text
+
+
+def test_a_domestic_label_leaves_the_country_out():
+    hamburg = Address("Erika Mustermann", "Heidestraße 17", "", "51147", "Köln", "DE")
+
+    text = text_of(label_pdf(replace(PARCEL, ship_to=hamburg)))
+
+    assert "51147 Köln" in text
+    assert text.count("GERMANY") == 1  # the sender's
+
+
+def test_long_names_are_shortened_and_nothing_runs_off_the_label():
+    long_name = "Aktiengesellschaft für Lagerlogistik und Versandhandel " * 4
+    parcel = replace(
+        PARCEL,
+        ship_to=replace(ZURICH, name=long_name, line2="c/o " + long_name),
+        service="Paket International Premium Express Plus",
+        order_ref="ORDER-" + "9" * 40,
+    )
+
+    pdf = label_pdf(parcel)
+
+    assert "…" in text_of(pdf)
+    assert text_off_the_page(pdf) == []
+
+
+def test_a_polish_address_prints_its_own_letters():
+    text = text_of(label_pdf(replace(PARCEL, ship_to=LODZ)))
+
+    expected = "90-006 Łódź" if labels.UNICODE_FONTS else "90-006 Lódz"
+    assert expected in text
+
+
+def test_without_a_unicode_font_letters_lose_their_accents_not_their_place(
+    monkeypatch,
+):
+    monkeypatch.setattr(labels, "UNICODE_FONTS", {})
+
+    assert face("Łódź, Brno-Žabovřesky", bold=True) == (
+        "Helvetica-Bold",
+        "Lódz, Brno-Žabovresky",  # ó and Ž are in the base font, Ł ź ř are not
+    )
+    assert face("Zürich") == ("Helvetica", "Zürich")
+
+
+# -- the label as ZPL -----------------------------------------------------------------
+
+
+def test_the_zpl_label_is_one_utf8_label_of_4_by_6_inches():
+    zpl = label_zpl(PARCEL)
+
+    assert zpl.startswith("^XA\n^CI28\n^PW812\n^LL1218\n")
+    assert zpl.endswith("^XZ")
+    for x, y in re.findall(r"\^FO(\d+),(\d+)", zpl):
+        assert 0 <= int(x) < 812 and 0 <= int(y) < 1218
+
+
+def test_the_zpl_barcode_is_code_128_of_the_tracking_number():
+    barcode = re.search(r"\^BC[^\^]*\^FH\\\^FD([^\^]*)\^FS", label_zpl(PARCEL))
+
+    assert barcode and barcode.group(1) == PARCEL.tracking_number
+
+
+def test_the_zpl_qr_code_holds_the_tracking_url():
+    qr = re.search(r"\^BQN,2,\d+\^FH\\\^FD(..),([^\^]*)\^FS", label_zpl(PARCEL))
+
+    assert qr and qr.group(2) == PARCEL.tracking_url
+
+
+def test_carets_and_tildes_in_an_address_cannot_end_or_command_the_label():
+    parcel = replace(PARCEL, ship_to=replace(ZURICH, name="Evil^XZ~JA Corp\\"))
+
+    zpl = label_zpl(parcel)
+
+    assert zpl.count("^XZ") == 1 and zpl.endswith("^XZ")
+    assert "~" not in zpl
+    assert "^FDEvil\\5EXZ\\7EJA Corp\\5C^FS" in zpl
+
+
+def test_the_zpl_label_keeps_non_ascii_text_as_utf8():
+    zpl = label_zpl(replace(PARCEL, ship_to=LODZ))
+
+    assert "^FD90-006 Łódź^FS" in zpl
+    assert "^FDMałgorzata Wiśniewska^FS" in zpl
+
+
+# -- the packing slip -----------------------------------------------------------------
+
+
+def test_the_slip_qr_code_opens_the_order():
+    assert codes_on(packing_slip_pdf(SLIP))["QRCode"] == SLIP.order_url
+
+
+def test_the_slip_lists_sku_name_and_quantity_of_every_line():
+    text = text_of(packing_slip_pdf(SLIP))
+
+    for line in LINES:
+        assert line.sku in text and line.name in text
+    assert "Items in total: 13" in text
+    assert "SHIP TO" in text and "Jürg Müller" in text
+
+
+def test_the_slip_is_a4_or_a5():
+    assert page_sizes_mm(packing_slip_pdf(SLIP)) == [(210.0, 297.0)]
+    assert page_sizes_mm(packing_slip_pdf(SLIP, size="A5")) == [(148.0, 210.0)]
+    with pytest.raises(ValueError):
+        packing_slip_pdf(SLIP, size="Letter")
+
+
+def test_many_lines_flow_onto_further_pages_with_nothing_lost():
+    lines = tuple(
+        Line(f"SKU-{n:03d}", f"Item number {n}", 1, Decimal("1.00")) for n in range(90)
+    )
+
+    pdf = packing_slip_pdf(replace(SLIP, lines=lines), size="A5")
+
+    text = text_of(pdf)
+    pages = len(page_sizes_mm(pdf))
+    assert pages > 2
+    assert all(f"SKU-{n:03d}" in text for n in range(90))
+    assert f"Page {pages} of {pages}" in text
+    assert "Items in total: 90" in text
+
+
+def test_long_item_names_wrap_and_stay_on_the_page():
+    name = "WHITE HANGING HEART T-LIGHT HOLDER IN A GIFT BOX WITH RIBBON " * 5
+    lines = (Line("85123A", name, 3, Decimal("2.55")),)
+
+    pdf = packing_slip_pdf(replace(SLIP, lines=lines), size="A5")
+
+    assert "WHITE HANGING HEART" in text_of(pdf)
+    assert text_off_the_page(pdf) == []
+
+
+def test_the_slip_speaks_german_when_the_order_does():
+    text = text_of(packing_slip_pdf(replace(SLIP, language="de")))
+
+    assert "Lieferschein" in text
+    assert "Bestelldatum: 25.11.2026" in text
+    assert "Seite 1 von 1" in text
+
+
+def test_paginate_keeps_room_for_the_end_and_never_leaves_it_alone():
+    assert paginate([10] * 5, 100, 100, 20) == [range(0, 5)]
+    assert paginate([10] * 10, 45, 100, 0) == [range(0, 4), range(4, 10)]
+    # the end does not fit under the last row: that row moves on with it
+    assert paginate([10] * 9, 100, 100, 20) == [range(0, 8), range(8, 9)]
+    assert paginate([], 100, 100, 20) == [range(0, 0)]
+
+
+# -- customs --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("origin", "destination", "needed"),
+    [
+        ("DE", "CH", True),
+        ("DE", "GB", True),
+        ("DE", "NO", True),
+        ("DE", "US", True),
+        ("DE", "FR", False),
+        ("DE", "AT", False),
+        ("de", "fr", False),
+        ("DE", "DE", False),
+        ("DE", "MC", False),  # Monaco is in the EU customs territory
+        ("FR", "RE", True),  # Réunion is outside the EU VAT area
+        ("GB", "DE", True),
+        ("CH", "CH", False),
+    ],
+)
+def test_customs_is_needed_outside_the_eu_customs_territory(
+    origin, destination, needed
+):
+    assert needs_customs(origin, destination) is needed
+
+
+def test_the_declaration_lists_contents_with_tariff_numbers_origin_and_totals():
+    text = text_of(customs_declaration_pdf(PARCEL))
+
+    assert "CN 23" in text
+    assert "RED RETROSPOT CHARLOTTE BAG" in text
+    assert "420292" in text and "China (CN)" in text
+    assert "8.50" in text  # 10 x 0.85
+    assert "0.400" in text  # 10 x 40 g net
+    assert "Total value: 16.95 EUR" in text
+    assert "Total gross weight: 2.350 kg" in text
+    assert "Sale of goods" in text
+    assert "Sender's signature" in text
+    assert "2026-11-26" in text
+
+
+def test_lines_without_a_tariff_number_or_origin_are_printed_and_marked():
+    text = text_of(customs_declaration_pdf(PARCEL))
+
+    assert "RED RETROSPOT UMBRELLA" in text
+    assert text.count("MISSING") >= 3  # two cells, and the note
+    assert "1 line(s) lack an HS tariff number" in text
+
+
+# -- the manifest ---------------------------------------------------------------------
+
+
+def manifest(entries: int) -> Manifest:
+    return Manifest(
+        carrier="DHL",
+        number="M-2026-11-26-01",
+        created_at=datetime(2026, 11, 26, 17, 5),
+        ship_from=WAREHOUSE,
+        entries=tuple(
+            ManifestEntry(
+                tracking_number=f"0034043416109404{n:04d}",
+                order_ref=f"UK-{n}",
+                ship_to=LODZ if n % 2 else ZURICH,
+                weight_g=1000 + n,
+                parcels=2 if n == 0 else 1,
+            )
+            for n in range(entries)
+        ),
+    )
+
+
+def test_the_manifest_csv_has_a_header_and_exactly_one_row_per_entry():
+    rows = list(csv.reader(io.StringIO(manifest_csv(manifest(3)))))
+
+    assert rows == [
+        CSV_HEADER,
+        [
+            "00340434161094040000",
+            "UK-0",
+            "Jürg Müller",
+            "8001",
+            "Zürich",
+            "CH",
+            "2",
+            "1.000",
+        ],
+        [
+            "00340434161094040001",
+            "UK-1",
+            "Małgorzata Wiśniewska",
+            "90-006",
+            "Łódź",
+            "PL",
+            "1",
+            "1.001",
+        ],
+        [
+            "00340434161094040002",
+            "UK-2",
+            "Jürg Müller",
+            "8001",
+            "Zürich",
+            "CH",
+            "1",
+            "1.002",
+        ],
+    ]
+    assert CSV_HEADER == [
+        "tracking_number",
+        "order_ref",
+        "recipient",
+        "postal_code",
+        "city",
+        "country",
+        "parcels",
+        "weight_kg",
+    ]
+
+
+def test_the_manifest_pdf_lists_every_parcel_with_totals_and_the_driver_signs():
+    pdf = manifest_pdf(manifest(70))
+
+    text = text_of(pdf)
+    pages = len(page_sizes_mm(pdf))
+    assert pages > 1 and f"page {pages} of {pages}" in text
+    assert all(f"0034043416109404{n:04d}" in text for n in range(70))
+    assert "Handed over: 71 parcels, 72.415 kg in total." in text
+    assert "Driver: signature" in text
+    assert text_off_the_page(pdf) == []
+
+
+def test_the_manifest_number_is_a_barcode_for_the_driver_to_scan():
+    assert codes_on(manifest_pdf(manifest(1)))["Code128"] == "M-2026-11-26-01"
