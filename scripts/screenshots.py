@@ -71,8 +71,10 @@ def _start_and_scan(page, code: str | None) -> None:
 
 
 def _scan(page, label: str, code: str) -> None:
-    focused = page.locator("input[autofocus]")
-    field = (focused if focused.count() else page.locator("main input[type=text]")).first
+    field = page.locator("input[autofocus]")
+    if not field.count():
+        field = page.locator("main input[type=text]")
+    field = field.first
     field.fill(code)
     field.press("Enter")
     page.wait_for_timeout(400)
