@@ -59,3 +59,62 @@ def release(warehouse, *placed: Order, urgent: tuple[Order, ...] = ()):
         shipment_ids=[o.shipments[0].id for o in placed],
         urgent_ids=[o.shipments[0].id for o in urgent],
     )
+
+
+def bench(warehouse) -> dict:
+    """A shipping dock, three boxes and two carriers (one numbers its own parcels)."""
+    from decimal import Decimal
+
+    from fulfil.services import shipping
+
+    layout.define_location(
+        warehouse_id=warehouse.id, code="SHIP-01", kind="shipping", x=1, y=0
+    )
+    boxes = {
+        code: shipping.define_box(
+            code=code,
+            inner_mm=size,
+            max_weight_g=weight,
+            tare_g=tare,
+            cost=Decimal(cost),
+        )
+        for code, size, weight, tare, cost in (
+            ("S", (200, 150, 100), 5000, 120, "0.40"),
+            ("M", (350, 250, 150), 15000, 300, "0.70"),
+            ("L", (600, 400, 400), 31500, 800, "1.50"),
+        )
+    }
+    carriers = {
+        "DHL": shipping.define_carrier(
+            code="DHL",
+            name="DHL",
+            tracking_url="https://dhl.example/track?piececode={tracking}",
+            services="Paket, Express",
+        ),
+        "OWN": shipping.define_carrier(
+            code="OWN", name="Own delivery", own_delivery=True
+        ),
+    }
+    return {"boxes": boxes, "carriers": carriers}
+
+
+def pick_everything(pick_list_id: int, picker_id: int) -> None:
+    """Scan a whole list as a picker would (bin, then every unit)."""
+    from fulfil.extensions import db
+    from fulfil.models import PickList
+    from fulfil.services import picking
+
+    while True:
+        db.session.expire_all()
+        task = picking.current_task(db.session.get(PickList, pick_list_id))
+        if task is None:
+            return
+        code, barcode = task.location.code, task.product.barcode
+        if not task.at_location:
+            picking.scan(
+                pick_list_id, picker_id=picker_id, scan_id=scan_id(), code=code
+            )
+        for _ in range(task.remaining):
+            picking.scan(
+                pick_list_id, picker_id=picker_id, scan_id=scan_id(), code=barcode
+            )

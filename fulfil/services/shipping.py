@@ -1,12 +1,22 @@
 """Handing parcels to carriers (the manifest), and delivery as carriers report it."""
 
+from datetime import time
+from decimal import Decimal
+
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fulfil.domain.states import ShipmentStatus
-from fulfil.errors import InvalidInput, NotFound, NotPacked, PackRefused
+from fulfil.errors import (
+    InvalidInput,
+    InvalidRequest,
+    NotFound,
+    NotPacked,
+    PackRefused,
+)
 from fulfil.models import (
+    Box,
     Carrier,
     LocationKind,
     Manifest,
@@ -18,6 +28,87 @@ from fulfil.models.types import utcnow
 from fulfil.services import events, fulfilment, inventory, unit_of_work
 
 S = ShipmentStatus
+
+
+def define_box(
+    *,
+    code: str,
+    name: str = "",
+    inner_mm: tuple[int, int, int],
+    max_weight_g: int,
+    tare_g: int = 0,
+    cost: Decimal = Decimal("0"),
+    active: bool = True,
+) -> Box:
+    """Create or update a carton of the box catalogue."""
+    code = code.strip().upper()
+    problems = []
+    if not code or len(code) > 32:
+        problems.append(("code", _l("use 1 to 32 characters")))
+    if any(not 0 < side <= 5000 for side in inner_mm):
+        problems.append(("inner_mm", _l("each side 1 to 5000 mm")))
+    if not 0 < max_weight_g <= 1_000_000 or not 0 <= tare_g < max_weight_g:
+        problems.append(("max_weight_g", _l("more than the box's own weight")))
+    if cost < 0:
+        problems.append(("cost", _l("cannot be negative")))
+    if problems:
+        raise InvalidRequest(problems)
+    with unit_of_work() as session:
+        box = session.scalars(sa.select(Box).where(Box.code == code)).first()
+        if box is None:
+            box = Box(code=code)
+            session.add(box)
+        box.name = name.strip() or code
+        box.length_mm, box.width_mm, box.height_mm = inner_mm
+        box.max_weight_g, box.tare_g, box.cost, box.active = (
+            max_weight_g,
+            tare_g,
+            cost,
+            active,
+        )
+        return box
+
+
+def define_carrier(
+    *,
+    code: str,
+    name: str,
+    tracking_url: str = "",
+    services: str = "",
+    cutoff: time | None = None,
+    own_delivery: bool = False,
+    active: bool = True,
+) -> Carrier:
+    """Create or update a carrier; its tracking link has {tracking} where the number
+    goes."""
+    code = code.strip().upper()
+    problems = []
+    if not code or len(code) > 32:
+        problems.append(("code", _l("use 1 to 32 characters")))
+    if not name.strip():
+        problems.append(("name", _l("is required")))
+    if tracking_url and (
+        "{tracking}" not in tracking_url or not tracking_url.startswith("https://")
+    ):
+        problems.append(
+            ("tracking_url", _l("an https:// address with {tracking} in it"))
+        )
+    if problems:
+        raise InvalidRequest(problems)
+    with unit_of_work() as session:
+        carrier = session.scalars(
+            sa.select(Carrier).where(Carrier.code == code)
+        ).first()
+        if carrier is None:
+            carrier = Carrier(code=code)
+            session.add(carrier)
+        carrier.name = name.strip()
+        carrier.tracking_url = tracking_url.strip()
+        carrier.services = services.strip()
+        carrier.cutoff = cutoff
+        carrier.own_delivery = own_delivery
+        carrier.active = active
+        return carrier
 
 
 def ready_parcels(session: Session, warehouse_id: int, carrier_id: int) -> list[Parcel]:

@@ -1,0 +1,222 @@
+"""The pack station and the hand-over to carriers, on SQLite and PostgreSQL."""
+
+import pytest
+import sqlalchemy as sa
+
+from fulfil.domain.states import ShipmentStatus
+from fulfil.errors import (
+    AlreadyPacked,
+    NotPacked,
+    PackRefused,
+    WeightOff,
+    WrongOrderItem,
+)
+from fulfil.extensions import db
+from fulfil.models import (
+    Event,
+    ExceptionKind,
+    Parcel,
+    ParcelStatus,
+    PickException,
+    Stock,
+    StockMove,
+)
+from fulfil.queries.orders import order_by_external_id
+from fulfil.services import packing, picking, shipping
+from tests.conftest import assert_ledger_balanced, row_counts
+from tests.picking_floor import (
+    bench,
+    lay_out,
+    order,
+    pick_everything,
+    release,
+    scan_id,
+    stock,
+)
+
+
+@pytest.fixture
+def picked(warehouse, loc, make_product, make_user):
+    """Two orders picked into totes T-001 and T-002, waiting at the packing area."""
+    lay_out(warehouse)
+    setup = bench(warehouse)
+    mug = make_product("MUG", weight_g=350, length_mm=120, width_mm=100, height_mm=100)
+    tea = make_product("TEA", weight_g=250, length_mm=160, width_mm=80, height_mm=60)
+    stock(mug, loc, {"A-01-1-A": 5})
+    stock(tea, loc, {"A-01-2-A": 5})
+    order("SHOP-1", {"MUG": 2, "TEA": 1})
+    order("SHOP-2", {"TEA": 1})
+    picker, packer = make_user("picker"), make_user("packer")
+    (pick_list,) = release(
+        warehouse, order_by_external_id("SHOP-1"), order_by_external_id("SHOP-2")
+    )
+    claimed = picking.claim_next(picker_id=picker.id, warehouse_id=warehouse.id)
+    pick_everything(claimed.id, picker.id)
+    return {**setup, "mug": mug, "tea": tea, "packer": packer, "warehouse": warehouse}
+
+
+def open_tote(picked, code="T-001"):
+    return packing.open_shipment(
+        code=code,
+        warehouse_id=picked["warehouse"].id,
+        packer_id=picked["packer"].id,
+    )
+
+
+def scan(picked, parcel, product):
+    return packing.scan_item(
+        parcel.id,
+        code=product.barcode,
+        packer_id=picked["packer"].id,
+        scan_id=scan_id(),
+    )
+
+
+def on_hand_at(code: str, loc) -> int:
+    return db.session.scalar(
+        sa.select(sa.func.coalesce(sa.func.sum(Stock.on_hand), 0)).where(
+            Stock.location_id == loc(code)
+        )
+    )
+
+
+def pack_first_order(picked, weight_g=1350, **close):
+    parcel = open_tote(picked)
+    for product in (picked["mug"], picked["mug"], picked["tea"]):
+        scan(picked, parcel, product)
+    packing.weigh(parcel.id, box_id=None, weight_g=weight_g)
+    return packing.close_parcel(
+        parcel.id,
+        carrier_id=picked["carriers"]["DHL"].id,
+        service="Paket",
+        tracking_number=close.get("tracking", "00340434161094000001"),
+        packer_id=picked["packer"].id,
+    )
+
+
+def test_a_tote_opens_its_order_and_the_parcel_closes_onto_the_dock(picked, loc):
+    parcel = pack_first_order(picked)
+
+    db.session.expire_all()
+    parcel = db.session.get(Parcel, parcel.id)
+    assert parcel.status == ParcelStatus.PACKED
+    assert parcel.box.code == "M"  # two mugs and a tea box do not fit the small one
+    assert parcel.expected_weight_g == 2 * 350 + 250 + 300
+    shipment = order_by_external_id("SHOP-1").shipments[0]
+    assert shipment.status == ShipmentStatus.PACKED
+    assert shipment.tracking_number == "00340434161094000001"
+    assert on_hand_at("SHIP-01", loc) == 3
+    assert on_hand_at("PACK-01", loc) == 1  # SHOP-2's tea still waits
+    assert_ledger_balanced()
+
+
+def test_a_wrong_item_or_one_too_many_is_refused_and_changes_nothing(picked):
+    parcel = open_tote(picked, "T-002")  # SHOP-2: one tea
+    scan(picked, parcel, picked["tea"])
+    before = row_counts()
+
+    with pytest.raises(WrongOrderItem, match="SHOP-2"):
+        scan(picked, parcel, picked["mug"])
+    with pytest.raises(PackRefused, match="packed already"):
+        scan(picked, parcel, picked["tea"])
+
+    assert row_counts() == before
+
+
+def test_a_weight_far_from_the_expected_one_must_be_confirmed(picked):
+    parcel = open_tote(picked)
+    for product in (picked["mug"], picked["mug"], picked["tea"]):
+        scan(picked, parcel, product)
+    packing.weigh(parcel.id, box_id=None, weight_g=2600)  # a unit too many inside?
+    close = {
+        "carrier_id": picked["carriers"]["DHL"].id,
+        "tracking_number": "JJD0001",
+        "packer_id": picked["packer"].id,
+    }
+
+    with pytest.raises(WeightOff, match="2.60 kg"):
+        packing.close_parcel(parcel.id, **close)
+    packing.weigh(parcel.id, box_id=None, weight_g=2600, confirm=True)
+    assert packing.close_parcel(parcel.id, **close).status == ParcelStatus.PACKED
+
+
+def test_a_missing_unit_is_reported_not_shipped_short_in_silence(picked):
+    parcel = open_tote(picked)
+    scan(picked, parcel, picked["mug"])
+    scan(picked, parcel, picked["tea"])
+    with pytest.raises(PackRefused):  # a mug is still expected
+        packing.new_parcel(parcel.shipment_id, packer_id=picked["packer"].id)
+
+    packing.report_missing(
+        parcel.id, product_id=picked["mug"].id, qty=1, packer_id=picked["packer"].id
+    )
+    packing.weigh(parcel.id, box_id=None, weight_g=730)
+    packing.close_parcel(
+        parcel.id,
+        carrier_id=picked["carriers"]["OWN"].id,
+        packer_id=picked["packer"].id,
+    )
+
+    db.session.expire_all()
+    reported = db.session.scalars(sa.select(PickException)).one()
+    assert (reported.kind, reported.qty) == (ExceptionKind.MISSING_AT_PACKING, 1)
+    shipment = order_by_external_id("SHOP-1").shipments[0]
+    assert shipment.status == ShipmentStatus.PACKED
+    assert shipment.tracking_number.startswith("OWN-")  # own delivery numbers it
+
+
+def test_packing_an_order_twice_is_refused(picked):
+    pack_first_order(picked)
+    with pytest.raises(AlreadyPacked, match="SHOP-1"):
+        packing.open_shipment(
+            code="SHOP-1",
+            warehouse_id=picked["warehouse"].id,
+            packer_id=picked["packer"].id,
+        )
+
+
+def test_the_hand_over_ships_exactly_the_packed_parcels(picked, loc):
+    parcel = pack_first_order(picked)
+    open_tote(picked, "T-002")  # still open at the bench: stays behind
+
+    manifest = shipping.hand_over(
+        warehouse_id=picked["warehouse"].id, carrier_id=picked["carriers"]["DHL"].id
+    )
+
+    db.session.expire_all()
+    assert [p.id for p in manifest.parcels] == [parcel.id]
+    shipment = order_by_external_id("SHOP-1").shipments[0]
+    assert shipment.status == ShipmentStatus.SHIPPED
+    assert order_by_external_id("SHOP-2").shipments[0].status == ShipmentStatus.PICKED
+    assert on_hand_at("SHIP-01", loc) == 0
+    shipped = db.session.scalars(
+        sa.select(StockMove).where(StockMove.reason == "shipped")
+    ).all()
+    assert sum(m.qty for m in shipped) == 3
+    assert {m.to_location.code for m in shipped} == {"@CUSTOMER"}
+    event = db.session.scalars(
+        sa.select(Event).where(Event.action == "shipment.shipped")
+    ).one()
+    assert event.data["tracking_number"] == "00340434161094000001"
+    with pytest.raises(PackRefused):  # nothing left for DHL
+        shipping.hand_over(
+            warehouse_id=picked["warehouse"].id,
+            carrier_id=picked["carriers"]["DHL"].id,
+        )
+
+    shipping.confirm_delivered("00340434161094000001")
+    db.session.expire_all()
+    assert order_by_external_id("SHOP-1").status.value == "delivered"
+    assert_ledger_balanced()
+
+
+def test_an_unpacked_parcel_cannot_be_handed_over(picked):
+    parcel = open_tote(picked)
+    before = row_counts()
+    with pytest.raises(NotPacked):
+        shipping.hand_over(
+            warehouse_id=picked["warehouse"].id,
+            carrier_id=picked["carriers"]["DHL"].id,
+            parcel_ids=[parcel.id],
+        )
+    assert row_counts() == before
