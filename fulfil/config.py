@@ -89,6 +89,9 @@ def load_config(instance_path: str) -> dict:
         "DIGITAL_FILES_DIR": os.environ.get(
             "DIGITAL_FILES_DIR", str(Path(instance_path) / "downloads")
         ),
+        "PARCEL_PHOTOS_DIR": os.environ.get(
+            "PARCEL_PHOTOS_DIR", str(Path(instance_path) / "parcel-photos")
+        ),
         "DOWNLOAD_LINK_DAYS": int(os.environ.get("DOWNLOAD_LINK_DAYS", "14")),
         # Links sent outside a request (CLI, e-mail) start with this, e.g. https://…
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
@@ -108,6 +111,9 @@ def load_config(instance_path: str) -> dict:
         "CART_TOTES": int(os.environ.get("CART_TOTES", "8")),
         "CART_VOLUME_L": float(os.environ.get("CART_VOLUME_L", "320")),
         "CART_WEIGHT_KG": float(os.environ.get("CART_WEIGHT_KG", "120")),
+        # On labels, slips and customs forms: the sender's country and the shop's name.
+        "SHIP_FROM_COUNTRY": os.environ.get("SHIP_FROM_COUNTRY", "DE").upper(),
+        "SHOP_NAME": os.environ.get("SHOP_NAME", "Fulfil Demo Shop"),
         # Packing: a parcel weighing further than this from the expected weight (the
         # larger of the two) is flagged before its label prints.
         "PACK_WEIGHT_TOLERANCE_PCT": float(

@@ -87,6 +87,13 @@ EXCEPTION_NAMES = {
     "refused_scan": _l("refused offline scan"),
 }
 
+PARCEL_STATUS_NAMES = {
+    "open": _l("open"),
+    "packed": _l("packed"),
+    "shipped": _l("shipped"),
+    "delivered": _l("delivered"),
+}
+
 TRACKING_STEP_NAMES = {
     "received": _l("Order received"),
     "picked": _l("Picked"),
@@ -133,6 +140,7 @@ def template_context() -> dict:
         "list_status_names": LIST_STATUS_NAMES,
         "method_names": METHOD_NAMES,
         "tracking_step_names": TRACKING_STEP_NAMES,
+        "parcel_status_names": PARCEL_STATUS_NAMES,
         "exception_names": EXCEPTION_NAMES,
         # A fresh id for each rendered action form: sending the same form twice (a
         # double tap, a retry) is one action. Scripts give every scan its own id.

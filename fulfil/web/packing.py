@@ -1,19 +1,51 @@
-"""The pack station."""
+"""The pack station: open a tote, scan every item in, box, weigh, close, print."""
 
-from flask import Blueprint, request
+import uuid
+from pathlib import Path
+
+from flask import Blueprint, current_app, flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
 
 from fulfil.domain.roles import Role
+from fulfil.errors import FulfilError, InvalidInput
+from fulfil.queries import packing as queries
+from fulfil.services import packing
 from fulfil.web import lookups
-from fulfil.web.htmx import page_or_fragment
+from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
 
 bp = Blueprint("packing", __name__, url_prefix="/pack")
 guard(bp, Role.PACKER)
 
+PHOTO_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp"}
+
 
 @bp.get("/")
 def home():
     return page_or_fragment("packing/home.html", "packing/_item.html")
+
+
+@bp.post("/open")
+def open_parcel():
+    """A tote or an order number scanned: its open parcel at this bench."""
+    code = request.form.get("code", "")
+    try:
+        parcel = packing.open_shipment(
+            code=code, warehouse_id=current_user.warehouse_id, packer_id=current_user.id
+        )
+    except FulfilError as refusal:
+        return page_or_fragment(
+            "packing/home.html",
+            "packing/_open.html",
+            refusal.status,
+            refusal=refusal,
+            code=code,
+        )
+    target = url_for("packing.bench", parcel_id=parcel.id)
+    if wants_fragment():
+        return "", 204, {"HX-Redirect": target}
+    return redirect(target)
 
 
 @bp.get("/item")
@@ -22,3 +54,127 @@ def item():
     return lookups.product_stock(
         "packing/home.html", "packing/_item.html", request.args.get("code", "")
     )
+
+
+@bp.get("/parcels/<int:parcel_id>")
+def bench(parcel_id: int):
+    return _bench(parcel_id)
+
+
+@bp.post("/parcels/<int:parcel_id>/scan")
+def scan(parcel_id: int):
+    return _act(
+        parcel_id,
+        lambda: packing.scan_item(
+            parcel_id,
+            code=request.form.get("code", ""),
+            packer_id=current_user.id,
+            scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
+        ),
+        _("Packed."),
+    )
+
+
+@bp.post("/parcels/<int:parcel_id>/missing")
+def missing(parcel_id: int):
+    return _act(
+        parcel_id,
+        lambda: packing.report_missing(
+            parcel_id,
+            product_id=_number("product_id", _("Product")),
+            qty=_number("qty", _("Quantity")),
+            packer_id=current_user.id,
+        ),
+        _("Reported to the manager."),
+    )
+
+
+@bp.post("/parcels/<int:parcel_id>/weigh")
+def weigh(parcel_id: int):
+    return _act(
+        parcel_id,
+        lambda: packing.weigh(
+            parcel_id,
+            box_id=_number("box_id", _("Box"), required=False),
+            weight_g=_number("weight_g", _("Weight")),
+            confirm=request.form.get("confirm") == "yes",
+        ),
+        _("Weight recorded."),
+    )
+
+
+@bp.post("/parcels/<int:parcel_id>/close")
+def close(parcel_id: int):
+    return _act(
+        parcel_id,
+        lambda: packing.close_parcel(
+            parcel_id,
+            carrier_id=_number("carrier_id", _("Carrier")),
+            service=request.form.get("service", ""),
+            tracking_number=request.form.get("tracking_number", ""),
+            packer_id=current_user.id,
+        ),
+        _("Parcel closed: print its label."),
+    )
+
+
+@bp.post("/parcels/<int:parcel_id>/photo")
+def photo(parcel_id: int):
+    """A photo of the open parcel, kept as evidence for customer service."""
+    upload = request.files.get("photo")
+
+    def keep():
+        if upload is None or upload.mimetype not in PHOTO_TYPES:
+            raise InvalidInput(field=_("Photo"), problem=_("take a JPEG or PNG photo"))
+        folder = Path(current_app.config["PARCEL_PHOTOS_DIR"])
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"{parcel_id}-{uuid.uuid4().hex}{PHOTO_TYPES[upload.mimetype]}"
+        upload.save(folder / name)
+        packing.keep_photo(parcel_id, filename=name)
+
+    return _act(parcel_id, keep, _("Photo kept with the parcel."))
+
+
+@bp.post("/shipments/<int:shipment_id>/new-parcel")
+def new_parcel(shipment_id: int):
+    parcel = packing.new_parcel(shipment_id, packer_id=current_user.id)
+    return redirect(url_for("packing.bench", parcel_id=parcel.id))
+
+
+# -- helpers ---------------------------------------------------------------------------
+
+
+def _bench(parcel_id: int, status: int = 200, **context):
+    return page_or_fragment(
+        "packing/bench.html",
+        "packing/_bench.html",
+        status,
+        view=queries.bench_view(parcel_id),
+        **context,
+    )
+
+
+def _act(parcel_id: int, action, done: str):
+    """Run a bench action; answer with the bench again, green or red."""
+    try:
+        action()
+    except FulfilError as refusal:
+        if not wants_fragment():
+            flash(str(refusal))
+            return redirect(url_for("packing.bench", parcel_id=parcel_id))
+        return _bench(parcel_id, refusal.status, refusal=refusal)
+    if not wants_fragment():
+        flash(done)
+        return redirect(url_for("packing.bench", parcel_id=parcel_id))
+    return _bench(parcel_id, done=done)
+
+
+def _number(field: str, label: str, *, required: bool = True) -> int | None:
+    raw = request.form.get(field, "").strip()
+    if not raw:
+        if required:
+            raise InvalidInput(field=label, problem=_("is required"))
+        return None
+    if not raw.isdigit():
+        raise InvalidInput(field=label, problem=_("must be a whole number"))
+    return int(raw)

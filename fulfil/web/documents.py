@@ -1,0 +1,103 @@
+"""Labels, slips, customs forms, manifests and parcel photos: printable at any time."""
+
+import io
+from pathlib import Path
+
+from flask import Blueprint, abort, current_app, request, send_file
+from flask_babel import get_locale
+
+from fulfil.documents.customs import customs_declaration_pdf
+from fulfil.documents.labels import label_pdf, label_zpl
+from fulfil.documents.manifest import manifest_csv, manifest_pdf
+from fulfil.documents.slips import packing_slip_pdf
+from fulfil.domain.roles import Role
+from fulfil.queries import documents
+from fulfil.queries import packing as queries
+from fulfil.web.session import guard
+
+bp = Blueprint("documents", __name__, url_prefix="/docs")
+guard(bp, Role.PACKER, Role.MANAGER, Role.CUSTOMER_SERVICE)
+
+
+def _file(data: bytes | str, mimetype: str, name: str):
+    body = data.encode() if isinstance(data, str) else data
+    return send_file(io.BytesIO(body), mimetype=mimetype, download_name=name)
+
+
+def _closed_parcel(parcel_id: int):
+    parcel = queries.parcel(parcel_id)
+    if parcel.status.value == "open":
+        abort(404)  # no label before the parcel is closed and numbered
+    return parcel
+
+
+@bp.get("/parcels/<int:parcel_id>/label.pdf")
+def label_pdf_file(parcel_id: int):
+    parcel = _closed_parcel(parcel_id)
+    return _file(
+        label_pdf(documents.parcel_document(parcel)),
+        "application/pdf",
+        f"label-{parcel.tracking_number}.pdf",
+    )
+
+
+@bp.get("/parcels/<int:parcel_id>/label.zpl")
+def label_zpl_file(parcel_id: int):
+    parcel = _closed_parcel(parcel_id)
+    return _file(
+        label_zpl(documents.parcel_document(parcel)),
+        "application/zpl",
+        f"label-{parcel.tracking_number}.zpl",
+    )
+
+
+@bp.get("/parcels/<int:parcel_id>/customs.pdf")
+def customs_pdf_file(parcel_id: int):
+    parcel = _closed_parcel(parcel_id)
+    return _file(
+        customs_declaration_pdf(documents.parcel_document(parcel)),
+        "application/pdf",
+        f"cn23-{parcel.tracking_number}.pdf",
+    )
+
+
+@bp.get("/parcels/<int:parcel_id>/photo")
+def photo(parcel_id: int):
+    parcel = queries.parcel(parcel_id)
+    if not parcel.photo:
+        abort(404)
+    return send_file(Path(current_app.config["PARCEL_PHOTOS_DIR"]) / parcel.photo)
+
+
+@bp.get("/shipments/<int:shipment_id>/slip.pdf")
+def slip_pdf_file(shipment_id: int):
+    size = request.args.get("size", "A4").upper()
+    if size not in ("A4", "A5"):
+        abort(400)
+    shipment = queries.shipment(shipment_id)
+    language = str(get_locale() or "en")
+    return _file(
+        packing_slip_pdf(documents.slip_document(shipment, language), size=size),
+        "application/pdf",
+        f"slip-{shipment.order.external_id}.pdf",
+    )
+
+
+@bp.get("/manifests/<int:manifest_id>.pdf")
+def manifest_pdf_file(manifest_id: int):
+    manifest = queries.manifest(manifest_id)
+    return _file(
+        manifest_pdf(documents.manifest_document(manifest)),
+        "application/pdf",
+        f"{manifest.number}.pdf",
+    )
+
+
+@bp.get("/manifests/<int:manifest_id>.csv")
+def manifest_csv_file(manifest_id: int):
+    manifest = queries.manifest(manifest_id)
+    return _file(
+        manifest_csv(documents.manifest_document(manifest)),
+        "text/csv",
+        f"{manifest.number}.csv",
+    )
