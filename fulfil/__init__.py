@@ -96,6 +96,7 @@ def _register_blueprints(app: Flask) -> None:
     from fulfil.web import (
         admin,
         auth,
+        carriers,
         documents,
         downloads,
         main,
@@ -108,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
         service,
         shipping,
         supplier,
+        trace,
         tracking,
         waves,
     )
@@ -125,6 +127,8 @@ def _register_blueprints(app: Flask) -> None:
         documents,
         service,
         admin,
+        carriers,
+        trace,
         downloads,
         partners,
         supplier,

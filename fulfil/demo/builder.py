@@ -10,7 +10,7 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,7 +22,16 @@ from fulfil.domain.roles import Role
 from fulfil.extensions import db
 from fulfil.models import FulfilmentMode, LocationKind, Tracking, Warehouse
 from fulfil.schemas import OrderIn, ShipmentReport
-from fulfil.services import catalog, digital, inventory, layout, orders, users, waves
+from fulfil.services import (
+    catalog,
+    digital,
+    inventory,
+    layout,
+    orders,
+    shipping,
+    users,
+    waves,
+)
 
 SAMPLE = Path(__file__).parent / "data" / "online_retail_sample.csv"
 WAREHOUSE_CODE = "WH1"
@@ -192,6 +201,7 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
     for invoice in invoices:
         _order(invoice, WAREHOUSE_CODE)
     summary.orders = len(invoices)
+    _shipping_setup()
     _first_wave(warehouse_id, actors["manager"])
     _beyond_the_warehouse(today, summary)
     if pdf_path is not None:
@@ -205,6 +215,56 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
         demo_sheet_pdf(physical_locations(warehouse_id), badges, path=pdf_path)
         summary.pdf_path = pdf_path
     return summary
+
+
+# The box catalogue: inner size in mm, maximum weight, own weight (g), cost.
+BOXES = [
+    ("S", "Small", (250, 175, 100), 5000, 150, "0.45"),
+    ("M", "Medium", (350, 250, 150), 15000, 300, "0.70"),
+    ("L", "Large", (450, 350, 250), 25000, 550, "1.20"),
+    ("XL", "Extra large", (600, 400, 400), 31500, 900, "1.90"),
+]
+CARRIERS = [  # code, name, tracking link, services, cut-off, own delivery
+    (
+        "DHL",
+        "DHL",
+        "https://www.dhl.de/de/privatkunden/pakete-empfangen/verfolgen.html"
+        "?piececode={tracking}",
+        "Paket, Express",
+        time(16, 0),
+        False,
+    ),
+    (
+        "DPD",
+        "DPD",
+        "https://tracking.dpd.de/status/de_DE/parcel/{tracking}",
+        "Classic, Predict",
+        time(17, 0),
+        False,
+    ),
+    ("OWN", "Own delivery", "", "Bulky goods", None, True),
+]
+
+
+def _shipping_setup() -> None:
+    for code, name, inner, max_weight, tare, cost in BOXES:
+        shipping.define_box(
+            code=code,
+            name=name,
+            inner_mm=inner,
+            max_weight_g=max_weight,
+            tare_g=tare,
+            cost=Decimal(cost),
+        )
+    for code, name, link, services, cutoff, own in CARRIERS:
+        shipping.define_carrier(
+            code=code,
+            name=name,
+            tracking_url=link,
+            services=services,
+            cutoff=cutoff,
+            own_delivery=own,
+        )
 
 
 def _first_wave(warehouse_id: int, manager_id: int, orders_on_it: int = 12) -> None:

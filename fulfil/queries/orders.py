@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from fulfil.errors import NotFound
 from fulfil.extensions import db
-from fulfil.models import Event, Order, OrderLine
+from fulfil.models import Event, Order, OrderLine, Parcel, Shipment
 
 
 def search_orders(text: str = "", limit: int = 50) -> list[Order]:
@@ -76,5 +76,18 @@ def order_timeline(order: Order) -> list[Event]:
                 )
             )
             .order_by(Event.at, Event.id)
+        )
+    )
+
+
+def order_parcels(order: Order) -> list[Parcel]:
+    """The order's parcels with box, weight, packer and items: evidence for a
+    complaint."""
+    return list(
+        db.session.scalars(
+            sa.select(Parcel)
+            .join(Shipment, Parcel.shipment_id == Shipment.id)
+            .where(Shipment.order_id == order.id)
+            .order_by(Parcel.shipment_id, Parcel.number)
         )
     )

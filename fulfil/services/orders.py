@@ -27,6 +27,8 @@ from fulfil.models import (
     FulfilmentMode,
     Order,
     OrderLine,
+    Parcel,
+    ParcelStatus,
     Product,
     Shipment,
     Warehouse,
@@ -144,9 +146,29 @@ def report_shipment(
             )
         if target == S.SHIPPED or shipment.status == S.REQUESTED:
             _mark_shipped(session, shipment, report, actor_id)
-        if target == S.DELIVERED:
+        if target == S.DELIVERED and shipment.mode == FulfilmentMode.IN_HOUSE:
+            _deliver_parcels(session, shipment, actor_id)
+        elif target == S.DELIVERED:
             fulfilment.set_status(session, shipment, S.DELIVERED, actor_id)
         return shipment
+
+
+def _deliver_parcels(session: Session, shipment: Shipment, actor_id) -> None:
+    """Our own parcels: each one handed over is delivered, then the shipment is."""
+    from fulfil.services import shipping
+
+    if shipment.status != S.SHIPPED:
+        raise InvalidTransition(
+            object=f"Shipment {shipment.id}",
+            current=shipment.status,
+            target=S.DELIVERED,
+        )
+    for parcel in session.scalars(
+        sa.select(Parcel).where(
+            Parcel.shipment_id == shipment.id, Parcel.status == ParcelStatus.SHIPPED
+        )
+    ):
+        shipping.mark_delivered(session, parcel, actor_id)
 
 
 def _mark_shipped(session: Session, shipment, report: ShipmentReport, actor_id):

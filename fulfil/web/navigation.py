@@ -87,6 +87,13 @@ EXCEPTION_NAMES = {
     "refused_scan": _l("refused offline scan"),
 }
 
+TRACE_KIND_NAMES = {
+    "order": _l("an order"),
+    "parcel": _l("a parcel"),
+    "product": _l("a product"),
+    "lot": _l("a lot"),
+}
+
 PARCEL_STATUS_NAMES = {
     "open": _l("open"),
     "packed": _l("packed"),
@@ -141,6 +148,7 @@ def template_context() -> dict:
         "method_names": METHOD_NAMES,
         "tracking_step_names": TRACKING_STEP_NAMES,
         "parcel_status_names": PARCEL_STATUS_NAMES,
+        "trace_kind_names": TRACE_KIND_NAMES,
         "exception_names": EXCEPTION_NAMES,
         # A fresh id for each rendered action form: sending the same form twice (a
         # double tap, a retry) is one action. Scripts give every scan its own id.

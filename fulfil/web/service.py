@@ -32,4 +32,5 @@ def order(order_id: int):
         "service/_order.html",
         order=found,
         events=orders.order_timeline(found),
+        parcels=orders.order_parcels(found),
     )

@@ -220,3 +220,26 @@ def test_an_unpacked_parcel_cannot_be_handed_over(picked):
             parcel_ids=[parcel.id],
         )
     assert row_counts() == before
+
+
+def test_the_shop_or_carrier_confirms_delivery_through_the_api(picked, api):
+    pack_first_order(picked)
+    shipping.hand_over(
+        warehouse_id=picked["warehouse"].id, carrier_id=picked["carriers"]["DHL"].id
+    )
+    shipment_id = order_by_external_id("SHOP-1").shipments[0].id
+    carrier = api("shipments:write")
+
+    response = carrier.post(
+        f"/api/v1/shipments/{shipment_id}/report", json={"status": "delivered"}
+    )
+
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["status"] == "delivered"
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(Parcel.status)).all() == [
+        ParcelStatus.DELIVERED
+    ]
+    assert db.session.scalars(
+        sa.select(Event).where(Event.action == "shipment.delivered")
+    ).one()

@@ -139,3 +139,30 @@ def test_the_dock_hands_packed_parcels_over_on_a_manifest(client, login, post, p
     rows = client.get(manifest).get_data(as_text=True).strip().splitlines()
     assert len(rows) == 2 and rows[1].startswith("JJD1,SHOP-1,")
     assert order_by_external_id("SHOP-1").status.value == "shipped"
+
+
+def test_the_whole_path_of_an_order_and_of_its_parcel(client, login, post, picked):
+    login("packer")
+    url = post("/pack/open", {"code": "T-001"}).headers["Location"]
+    for _ in range(2):
+        htmx(client, url + "/scan", {"code": picked["mug"].barcode})
+    htmx(client, url + "/weigh", {"weight_g": "830"})
+    htmx(
+        client,
+        url + "/close",
+        {"carrier_id": str(picked["carriers"]["DHL"].id), "tracking_number": "jjd77"},
+    )
+    login("customer_service")
+
+    order_path = client.get("/trace/?kind=order&q=SHOP-1").get_data(as_text=True)
+    parcel_path = client.get("/trace/?kind=parcel&q=JJD77").get_data(as_text=True)
+    lot_path = client.get("/trace/?kind=lot&q=NO-SUCH-LOT")
+
+    for step in ("order.received", "A-01-1-A → T-001", "T-001 → PACK-01"):
+        assert step in order_path
+    assert "PACK-01 → SHIP-01" in order_path and "parcel.packed" in order_path
+    assert "PACK-01 → SHIP-01" in parcel_path and "A-01-1-A" not in parcel_path
+    assert lot_path.status_code == 404
+    assert "Nothing found for NO-SUCH-LOT." in lot_path.get_data(as_text=True)
+    page = client.get(f"/service/orders/{order_by_external_id('SHOP-1').id}")
+    assert "JJD77" in page.get_data(as_text=True)
