@@ -25,7 +25,8 @@
     var swapped = event.detail.elt.querySelector("input[autofocus]");
     var field = swapped || document.querySelector("main input[autofocus]");
     if (field && document.activeElement !== field) field.focus();
-    if (swapped) swapped.select();
+    // (only while it still holds what the server sent: typing may have begun)
+    if (swapped && swapped.value === swapped.defaultValue) swapped.select();
     if (event.detail.elt.querySelector(".refusal") && navigator.vibrate) {
       navigator.vibrate([80, 60, 80]);  // a refusal is felt through gloves
     }
