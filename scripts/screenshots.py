@@ -31,7 +31,9 @@ SCREENS = {
         ("pick-at-bin", "/pick/", lambda p: _start_and_scan(p, None)),
     ],
     "packer": [
-        ("pack-item", "/pack/", lambda p: _scan(p, "Scan an item", "4000000000017"))
+        ("pack-home", "/pack/", None),
+        ("pack-bench", "/pack/", lambda p: _scan(p, "Scan a tote", "T-002")),
+        ("dock", "/dock/", None),
     ],
     "receiver": [("receive", "/receive/", None)],
     "manager": [
@@ -39,6 +41,7 @@ SCREENS = {
         ("manager-waves", "/manage/waves", None),
         ("manager-exceptions", "/manage/exceptions", None),
         ("manager-pickers", "/manage/pickers", None),
+        ("trace", "/trace/?kind=order&q=UK-552319", None),
         ("manager-import", "/manage/import", None),
         ("manager-partners", "/manage/partners/", None),
     ],
@@ -51,6 +54,7 @@ SCREENS = {
         ("admin-tokens", "/admin/tokens", None),
         ("admin-webhooks", "/admin/webhooks", None),
         ("admin-deliveries", "/admin/webhooks/deliveries", None),
+        ("admin-shipping", "/admin/shipping/", None),
     ],
 }
 

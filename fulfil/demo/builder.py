@@ -8,6 +8,7 @@ data/ATTRIBUTION.md for where the orders come from.
 import csv
 import hashlib
 import re
+import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from fulfil.domain.barcodes import make_ean13
 from fulfil.domain.roles import Role
 from fulfil.extensions import db
-from fulfil.models import FulfilmentMode, LocationKind, Tracking, Warehouse
+from fulfil.models import FulfilmentMode, LocationKind, PickList, Tracking, Warehouse
 from fulfil.schemas import OrderIn, ShipmentReport
 from fulfil.services import (
     catalog,
@@ -28,6 +29,7 @@ from fulfil.services import (
     inventory,
     layout,
     orders,
+    picking,
     shipping,
     users,
     waves,
@@ -203,6 +205,7 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
     summary.orders = len(invoices)
     _shipping_setup()
     _first_wave(warehouse_id, actors["manager"])
+    _pick_one_list(warehouse_id, actors["picker"])
     _beyond_the_warehouse(today, summary)
     if pdf_path is not None:
         from fulfil.labels import demo_sheet_pdf
@@ -274,6 +277,23 @@ def _first_wave(warehouse_id: int, manager_id: int, orders_on_it: int = 12) -> N
 
     chosen = [s.id for s in wave_candidates(warehouse_id, WaveFilter())][:orders_on_it]
     waves.release(warehouse_id=warehouse_id, shipment_ids=chosen, actor_id=manager_id)
+
+
+def _pick_one_list(warehouse_id: int, picker_id: int) -> None:
+    """The picker has already finished one list: its totes wait for the packer."""
+    pick_list = picking.claim_next(picker_id=picker_id, warehouse_id=warehouse_id)
+    while (task := picking.current_task(pick_list)) is not None:
+        where, what, units = task.location.code, task.product.barcode, task.remaining
+        for code, qty in ((where, None), (what, units)):
+            picking.scan(
+                pick_list.id,
+                picker_id=picker_id,
+                scan_id=f"demo-{uuid.uuid4().hex}",
+                code=code,
+                qty=qty,
+            )
+        db.session.expire_all()
+        pick_list = db.session.get(PickList, pick_list.id)
 
 
 def _read_sample() -> tuple[list[_Invoice], dict[str, str]]:
