@@ -166,3 +166,39 @@ def test_the_whole_path_of_an_order_and_of_its_parcel(client, login, post, picke
     assert "Nothing found for NO-SUCH-LOT." in lot_path.get_data(as_text=True)
     page = client.get(f"/service/orders/{order_by_external_id('SHOP-1').id}")
     assert "JJD77" in page.get_data(as_text=True)
+
+
+def test_a_photo_of_the_open_parcel_is_kept_for_customer_service(
+    client, login, post, picked, tmp_path, app
+):
+    import io
+
+    from PIL import Image
+
+    app.config["PARCEL_PHOTOS_DIR"] = str(tmp_path)
+    png = io.BytesIO()
+    Image.new("RGB", (40, 30), "orange").save(png, format="PNG")
+    login("packer")
+    url = post("/pack/open", {"code": "T-001"}).headers["Location"]
+    token = csrf_token(client)
+
+    refused = client.post(
+        url + "/photo",
+        data={"csrf_token": token, "photo": (io.BytesIO(b"MZ..."), "x.exe")},
+        content_type="multipart/form-data",
+    )
+    kept = client.post(
+        url + "/photo",
+        data={"csrf_token": token, "photo": (io.BytesIO(png.getvalue()), "box.png")},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+
+    assert refused.status_code == 302  # back to the bench, with the reason shown
+    assert "Photo kept with the parcel." in kept.get_data(as_text=True)
+    assert len(list(tmp_path.iterdir())) == 1
+    login("customer_service")
+    order_page = client.get(f"/service/orders/{order_by_external_id('SHOP-1').id}")
+    photo_url = re.search(r'href="(/docs/parcels/\d+/photo)"', order_page.text).group(1)
+    with client.get(photo_url) as photo:
+        assert photo.data == png.getvalue()
