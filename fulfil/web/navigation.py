@@ -85,6 +85,7 @@ EXCEPTION_NAMES = {
     "damaged": _l("damaged"),
     "count": _l("count the bin"),
     "refused_scan": _l("refused offline scan"),
+    "missing_at_packing": _l("missing at packing"),
 }
 
 TRACE_KIND_NAMES = {
