@@ -34,6 +34,8 @@ import threading
 import time
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -265,6 +267,30 @@ def _post_all(port: int, secret: str, orders: list[dict], clients: int):
     return latencies, statuses, states
 
 
+@contextmanager
+def throwaway_postgres(skip: bool) -> Iterator[str | None]:
+    """A fresh database on BENCH_DATABASE_URL's server for one run, dropped after it;
+    None (with the reason printed) when skipped or unreachable."""
+    if skip:
+        print("PostgreSQL skipped (--skip-postgres)")
+        yield None
+        return
+    name = f"fulfil_bench_{uuid.uuid4().hex[:8]}"
+    try:
+        with psycopg.connect(PG, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.OperationalError as error:
+        print(f"PostgreSQL unreachable, skipped: {error}".strip())
+        yield None
+        return
+    try:
+        base = PG.replace("postgresql://", "postgresql+psycopg://", 1)
+        yield f"{base.rsplit('/', 1)[0]}/{name}"
+    finally:
+        with psycopg.connect(PG, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -312,23 +338,9 @@ def main() -> None:
             f"sqlite:///{folder}/intake.sqlite", orders, names, args.clients
         )
     results["postgresql"] = None
-    if args.skip_postgres:
-        print("PostgreSQL skipped (--skip-postgres)")
-    else:
-        name = f"fulfil_bench_{uuid.uuid4().hex[:8]}"
-        try:
-            with psycopg.connect(PG, autocommit=True, connect_timeout=3) as conn:
-                conn.execute(f'CREATE DATABASE "{name}"')
-        except psycopg.OperationalError as error:
-            print(f"PostgreSQL unreachable, skipped: {error}".strip())
-        else:
-            try:
-                base = PG.replace("postgresql://", "postgresql+psycopg://", 1)
-                url = f"{base.rsplit('/', 1)[0]}/{name}"
-                results["postgresql"] = measure(url, orders, names, args.clients)
-            finally:
-                with psycopg.connect(PG, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres(args.skip_postgres) as url:
+        if url:
+            results["postgresql"] = measure(url, orders, names, args.clients)
 
     print(
         f"\nPOST /api/v1/orders through gunicorn ({args.clients} sync worker(s)), "
