@@ -141,7 +141,8 @@ def template_context() -> dict:
     return {
         "current_language": str(get_locale() or "en"),
         "nav_areas": areas(current_user) if signed_in else [],
-        "warehouses": warehouses() if signed_in else [],
+        # called by base.html only: htmx fragments never pay for the query
+        "all_warehouses": warehouses if signed_in else list,
         "status_names": STATUS_NAMES,
         "mode_names": MODE_NAMES,
         "reason_names": REASON_NAMES,
