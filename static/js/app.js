@@ -52,3 +52,10 @@
     if (button) import(cameraJs).then(function (camera) { camera.open(button); });
   });
 })();
+
+// The service worker keeps the app shell on the device (see /sw.js).
+if ("serviceWorker" in navigator) {
+  window.addEventListener("load", function () {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* not secure: no offline shell */ });
+  });
+}

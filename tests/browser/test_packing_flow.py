@@ -81,6 +81,7 @@ def log_in(page: Page, username: str) -> None:
 
 
 def scan(page: Page, label: str, code: str) -> None:
+    page.wait_for_load_state()  # htmx is ready: a scan is sent as htmx sends it
     field = page.get_by_label(label)
     expect(field).to_be_focused()
     page.keyboard.type(code)

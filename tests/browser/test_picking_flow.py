@@ -27,6 +27,7 @@ from fulfil.models import (
 )
 from fulfil.queries.orders import order_by_external_id
 from fulfil.queries.stock import location_by_code
+from fulfil.queries.users import user_by_username
 from fulfil.schemas import OrderIn
 from fulfil.services import catalog, inventory, layout, orders, users, waves
 from tests.browser.fake_camera import write_y4m
@@ -90,7 +91,9 @@ def floor(live_app):
                 qty=qty,
                 key=f"flow-{sku}-{code}",
             )
-        users.create_user(username="flo", password=PASSWORD, roles=["picker"])
+        # pytest may set this module up twice (its tests sit in two parameter groups)
+        if user_by_username("flo") is None:
+            users.create_user(username="flo", password=PASSWORD, roles=["picker"])
         return site, {sku: p.barcode for sku, p in ids.items()}
 
     return in_app(live_app, build)
@@ -125,6 +128,7 @@ def log_in(page: Page, username: str) -> None:
 
 def wedge(page: Page, code: str) -> None:
     """What a keyboard-wedge scanner does: type into the focused field, then Enter."""
+    page.wait_for_load_state()  # htmx is ready: a scan is sent as htmx sends it
     expect(page.get_by_label("Scan", exact=True)).to_be_focused()
     page.keyboard.type(code)
     page.keyboard.press("Enter")

@@ -21,6 +21,9 @@ PUBLIC = {
     "tracking.page",  # signed link in the label's QR code
     "main.set_language",
     "ops.healthz",
+    "pwa.manifest",  # the installable app: needed before anyone logs in
+    "pwa.service_worker",
+    "pwa.offline",
     "static",
 }
 
