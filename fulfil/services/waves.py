@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from fulfil.domain.batching import Cart, Load, plan_batches
 from fulfil.domain.states import ShipmentStatus
@@ -145,7 +145,16 @@ def _releasable(session: Session, warehouse_id: int, ids: list[int]) -> list[Shi
     shipments = session.scalars(
         sa.select(Shipment)
         .where(Shipment.id.in_(ids))
-        .options(selectinload(Shipment.lines).selectinload(OrderLine.reservations))
+        .options(
+            # everything a task is made of, in a few queries rather than a few per task
+            selectinload(Shipment.lines).options(
+                joinedload(OrderLine.product),
+                selectinload(OrderLine.reservations)
+                .joinedload(Reservation.stock)
+                .joinedload(Stock.location),
+            ),
+            joinedload(Shipment.order),
+        )
         .order_by(Shipment.id)
         .with_for_update(of=Shipment)
     ).all()
@@ -243,7 +252,7 @@ def _make_list(
         for line in shipment.lines:
             for reservation in line.reservations:
                 if reservation.qty > 0:
-                    pick_list.tasks.append(_task(session, slot, line, reservation))
+                    pick_list.tasks.append(_task(slot, line, reservation))
         fulfilment.set_status(session, shipment, S.PICKING, actor_id)
     sequence_tasks(pick_list, depot)
     session.flush()
@@ -258,10 +267,8 @@ def _make_list(
     return pick_list
 
 
-def _task(
-    session: Session, slot: PickSlot, line: OrderLine, reservation: Reservation
-) -> PickTask:
-    stock = session.get(Stock, reservation.stock_id)
+def _task(slot: PickSlot, line: OrderLine, reservation: Reservation) -> PickTask:
+    stock = reservation.stock
     return PickTask(
         slot=slot,
         order_line=line,
