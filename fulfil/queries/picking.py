@@ -192,6 +192,12 @@ def open_exceptions(warehouse_id: int) -> list[PickException]:
     )
 
 
+def exception_warehouse(exception_id: int) -> int | None:
+    return db.session.scalar(
+        sa.select(PickException.warehouse_id).where(PickException.id == exception_id)
+    )
+
+
 def paused_too_long(warehouse_id: int) -> list[PickList]:
     limit = utcnow() - timedelta(minutes=current_app.config["PAUSE_ALERT_MINUTES"])
     return list(

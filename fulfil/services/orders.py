@@ -106,7 +106,19 @@ def cancel_order(
         order = order_by_external_id(external_id)
         if all(s.status == S.CANCELLED for s in order.shipments):
             return order  # already cancelled: saying it again changes nothing
+        packing_began = set(
+            session.scalars(
+                sa.select(Parcel.shipment_id).where(
+                    Parcel.shipment_id.in_([s.id for s in order.shipments])
+                )
+            )
+        )
         for shipment in order.shipments:
+            if shipment.id in packing_began and shipment.status != S.CANCELLED:
+                raise NotCancellable(
+                    external_id=external_id,
+                    reason=_l("shipment %(id)s is being packed") % {"id": shipment.id},
+                )
             if shipment.status not in CANCELLABLE and shipment.status != S.CANCELLED:
                 raise NotCancellable(
                     external_id=external_id,

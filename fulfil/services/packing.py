@@ -22,6 +22,7 @@ from fulfil.domain.boxes import Item, choose_box, expected_weight_g
 from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import (
     AlreadyPacked,
+    DuplicateValue,
     InvalidInput,
     NotFound,
     NothingPickedHere,
@@ -47,6 +48,7 @@ from fulfil.models import (
     PickException,
     PickSlot,
     PickTask,
+    Product,
     Shipment,
 )
 from fulfil.models.types import utcnow
@@ -135,12 +137,22 @@ def scan_item(parcel_id: int, *, code: str, packer_id: int, scan_id: str) -> Par
 
 
 def report_missing(
-    parcel_id: int, *, product_id: int, qty: int, packer_id: int, note: str = ""
+    parcel_id: int,
+    *,
+    product_id: int,
+    qty: int,
+    packer_id: int,
+    scan_id: str,
+    note: str = "",
 ) -> None:
-    """Units the order expects are not at the bench: the manager hears of it, and the
-    parcel can close without them (never short in silence)."""
+    """Units the order expects are not at the bench: they leave the packing area in
+    the ledger (to inventory loss), the manager hears of it, and the parcel can close
+    without them (never short in silence)."""
     with unit_of_work() as session:
         parcel = _open(session, parcel_id)
+        key = f"missing:{scan_id}"
+        if inventory.already_done(session, key):
+            return
         shipment = parcel.shipment
         left = remaining(session, shipment).get(product_id, 0)
         if not 0 < qty <= left:
@@ -162,12 +174,29 @@ def report_missing(
                 reported_by_id=packer_id,
             )
         )
+        product = session.get(Product, product_id)
+        lost = inventory.virtual_location(
+            session, shipment.warehouse_id, LocationKind.INVENTORY_LOSS
+        )
+        inventory.transfer(
+            session,
+            product=product,
+            qty=qty,
+            source=packing_area(session, shipment.warehouse_id),
+            destination=lost,
+            lot="",
+            reason="missing_at_packing",
+            key=key,
+            actor_id=packer_id,
+            reference=shipment.order.external_id,
+        )
         events.record(
             session,
             "pack.missing",
             shipment.order,
             actor_id=packer_id,
-            product=product_id,
+            key=key,
+            sku=product.sku,
             qty=qty,
         )
 
@@ -240,6 +269,17 @@ def close_parcel(
         if not tracking_number:
             raise InvalidInput(
                 field=_l("tracking number"), problem=_l("scan or type it")
+            )
+        taken = session.scalar(
+            sa.select(Parcel.id).where(
+                Parcel.carrier_id == carrier.id,
+                Parcel.tracking_number == tracking_number[:64],
+                Parcel.id != parcel.id,
+            )
+        )
+        if taken:
+            raise DuplicateValue(
+                field=_l("tracking number"), value=tracking_number[:64]
             )
         parcel.carrier = carrier
         parcel.service = service.strip()[:64]

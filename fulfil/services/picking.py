@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from fulfil.domain import gs1
@@ -41,6 +42,7 @@ from fulfil.models import (
     Reservation,
     ScanKind,
     TaskStatus,
+    User,
 )
 from fulfil.models.types import utcnow
 from fulfil.services import allocation, events, fulfilment, inventory, unit_of_work
@@ -81,6 +83,10 @@ def claim_next(*, picker_id: int, warehouse_id: int) -> PickList | None:
     other; on SQLite the write transaction is exclusive, which is just as safe.
     """
     with unit_of_work() as session:
+        # one claim per picker at a time: a double tap must not take two lists
+        session.execute(
+            sa.select(User.id).where(User.id == picker_id).with_for_update()
+        )
         mine = my_open_list(picker_id)
         if mine is not None:
             _resume(session, mine, picker_id)
@@ -217,11 +223,14 @@ def undo(pick_list_id: int, *, picker_id: int, scan_id: str) -> Outcome:
     def act(session: Session, pick_list: PickList, _task) -> PickScan:
         last = session.scalars(
             sa.select(PickScan)
+            .join(PickTask, PickScan.task_id == PickTask.id)
             .where(
                 PickScan.pick_list_id == pick_list.id,
                 PickScan.kind == ScanKind.PRODUCT,
                 PickScan.accepted.is_(True),
                 PickScan.undone.is_(False),
+                # a cancelled order's units stay in the tote for the manager
+                PickTask.status != TaskStatus.CANCELLED,
             )
             .order_by(PickScan.id.desc())
             .limit(1)
@@ -296,6 +305,15 @@ def _apply(
     except ScanRefused as refusal:
         _log_refusal(pick_list_id, picker_id, scan_id, code, refusal)
         return Outcome(False, str(refusal), pick_list_id)
+    except IntegrityError:
+        # the same scan id arrived twice at once and the twin committed first
+        with unit_of_work() as session:
+            twin = session.scalars(
+                sa.select(PickScan).where(PickScan.scan_id == scan_id)
+            ).first()
+            if twin is None:
+                raise
+            return _replayed(twin, pick_list_id, picker_id)
 
 
 def _replayed(earlier: PickScan, pick_list_id: int, picker_id: int) -> Outcome:

@@ -122,6 +122,7 @@ def ready_parcels(session: Session, warehouse_id: int, carrier_id: int) -> list[
                 Parcel.carrier_id == carrier_id,
                 Parcel.status == ParcelStatus.PACKED,
                 Parcel.manifest_id.is_(None),
+                Shipment.status != S.CANCELLED,
             )
             .order_by(Parcel.id)
             .with_for_update(of=Parcel)

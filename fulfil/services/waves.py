@@ -199,7 +199,11 @@ def _free_totes(session: Session, warehouse_id: int, count: int) -> list[Locatio
     busy = (
         sa.select(PickSlot.tote_id)
         .join(PickList, PickSlot.pick_list_id == PickList.id)
-        .where(PickList.status.in_(OPEN_LISTS))
+        .join(Shipment, PickSlot.shipment_id == Shipment.id)
+        .where(
+            # on a cart, or at the pack bench with its order still in it
+            sa.or_(PickList.status.in_(OPEN_LISTS), Shipment.status == S.PICKED)
+        )
     )
     holding = sa.select(Stock.location_id).where(Stock.on_hand > 0)
     totes = list(

@@ -13,6 +13,7 @@ from fulfil.documents.slips import packing_slip_pdf
 from fulfil.domain.roles import Role
 from fulfil.queries import documents
 from fulfil.queries import packing as queries
+from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
 
 bp = Blueprint("documents", __name__, url_prefix="/docs")
@@ -26,6 +27,7 @@ def _file(data: bytes | str, mimetype: str, name: str):
 
 def _closed_parcel(parcel_id: int):
     parcel = queries.parcel(parcel_id)
+    in_my_warehouse(parcel.shipment.warehouse_id)
     if parcel.status.value == "open":
         abort(404)  # no label before the parcel is closed and numbered
     return parcel
@@ -64,6 +66,7 @@ def customs_pdf_file(parcel_id: int):
 @bp.get("/parcels/<int:parcel_id>/photo")
 def photo(parcel_id: int):
     parcel = queries.parcel(parcel_id)
+    in_my_warehouse(parcel.shipment.warehouse_id)
     if not parcel.photo:
         abort(404)
     return send_file(Path(current_app.config["PARCEL_PHOTOS_DIR"]) / parcel.photo)
@@ -75,6 +78,7 @@ def slip_pdf_file(shipment_id: int):
     if size not in ("A4", "A5"):
         abort(400)
     shipment = queries.shipment(shipment_id)
+    in_my_warehouse(shipment.warehouse_id)
     language = str(get_locale() or "en")
     return _file(
         packing_slip_pdf(documents.slip_document(shipment, language), size=size),
@@ -86,6 +90,7 @@ def slip_pdf_file(shipment_id: int):
 @bp.get("/manifests/<int:manifest_id>.pdf")
 def manifest_pdf_file(manifest_id: int):
     manifest = queries.manifest(manifest_id)
+    in_my_warehouse(manifest.warehouse_id)
     return _file(
         manifest_pdf(documents.manifest_document(manifest)),
         "application/pdf",
@@ -96,6 +101,7 @@ def manifest_pdf_file(manifest_id: int):
 @bp.get("/manifests/<int:manifest_id>.csv")
 def manifest_csv_file(manifest_id: int):
     manifest = queries.manifest(manifest_id)
+    in_my_warehouse(manifest.warehouse_id)
     return _file(
         manifest_csv(documents.manifest_document(manifest)),
         "text/csv",

@@ -118,6 +118,7 @@ REASON_NAMES = {
     "pick_undo": _l("pick undone"),
     "short_pick": _l("missing at pick"),
     "to_packing": _l("to packing"),
+    "missing_at_packing": _l("missing at packing"),
     "packed": _l("packed"),
     "shipped": _l("shipped"),
     "opening": _l("opening stock"),

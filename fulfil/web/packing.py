@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Blueprint, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from PIL import Image
 
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError, InvalidInput
@@ -13,6 +14,7 @@ from fulfil.queries import packing as queries
 from fulfil.services import packing
 from fulfil.web import lookups
 from fulfil.web.htmx import page_or_fragment, wants_fragment
+from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
 
 bp = Blueprint("packing", __name__, url_prefix="/pack")
@@ -58,6 +60,7 @@ def item():
 
 @bp.get("/parcels/<int:parcel_id>")
 def bench(parcel_id: int):
+    _mine(parcel_id)
     return _bench(parcel_id)
 
 
@@ -84,6 +87,7 @@ def missing(parcel_id: int):
             product_id=_number("product_id", _("Product")),
             qty=_number("qty", _("Quantity")),
             packer_id=current_user.id,
+            scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
         ),
         _("Reported to the manager."),
     )
@@ -124,11 +128,11 @@ def photo(parcel_id: int):
     upload = request.files.get("photo")
 
     def keep():
-        if upload is None or upload.mimetype not in PHOTO_TYPES:
-            raise InvalidInput(field=_("Photo"), problem=_("take a JPEG or PNG photo"))
+        queries.parcel(parcel_id)  # 404 before anything is written
+        kind = _image_kind(upload)
         folder = Path(current_app.config["PARCEL_PHOTOS_DIR"])
         folder.mkdir(parents=True, exist_ok=True)
-        name = f"{parcel_id}-{uuid.uuid4().hex}{PHOTO_TYPES[upload.mimetype]}"
+        name = f"{parcel_id}-{uuid.uuid4().hex}{PHOTO_TYPES[kind]}"
         upload.save(folder / name)
         packing.keep_photo(parcel_id, filename=name)
 
@@ -137,11 +141,16 @@ def photo(parcel_id: int):
 
 @bp.post("/shipments/<int:shipment_id>/new-parcel")
 def new_parcel(shipment_id: int):
+    in_my_warehouse(queries.shipment(shipment_id).warehouse_id)
     parcel = packing.new_parcel(shipment_id, packer_id=current_user.id)
     return redirect(url_for("packing.bench", parcel_id=parcel.id))
 
 
 # -- helpers ---------------------------------------------------------------------------
+
+
+def _mine(parcel_id: int) -> None:
+    in_my_warehouse(queries.parcel(parcel_id).shipment.warehouse_id)
 
 
 def _bench(parcel_id: int, status: int = 200, **context):
@@ -156,6 +165,7 @@ def _bench(parcel_id: int, status: int = 200, **context):
 
 def _act(parcel_id: int, action, done: str):
     """Run a bench action; answer with the bench again, green or red."""
+    _mine(parcel_id)
     try:
         action()
     except FulfilError as refusal:
@@ -167,6 +177,24 @@ def _act(parcel_id: int, action, done: str):
         flash(done)
         return redirect(url_for("packing.bench", parcel_id=parcel_id))
     return _bench(parcel_id, done=done)
+
+
+def _image_kind(upload) -> str:
+    """The photo's real type, read from its bytes (the browser's word is not proof)."""
+    refusal = InvalidInput(field=_("Photo"), problem=_("take a JPEG or PNG photo"))
+    if upload is None or not upload.filename:
+        raise refusal
+    try:
+        with Image.open(upload.stream) as image:
+            image.verify()
+            kind = Image.MIME.get(image.format, "")
+    except (OSError, SyntaxError, Image.DecompressionBombError):
+        raise refusal from None
+    finally:
+        upload.stream.seek(0)
+    if kind not in PHOTO_TYPES:
+        raise refusal
+    return kind
 
 
 def _number(field: str, label: str, *, required: bool = True) -> int | None:

@@ -144,6 +144,8 @@ def _act(pick_list_id: int, action):
 
 def _answer(pick_list_id: int | None, accepted: bool, message: str, status: int):
     view = queries.list_view(pick_list_id) if pick_list_id else None
+    if view is not None and view.pick_list.picker_id != current_user.id:
+        view = None  # someone else's list: say why, show nothing of it
     if not wants_fragment():
         if message:
             flash(message)

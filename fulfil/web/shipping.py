@@ -33,6 +33,8 @@ def hand_over():
         manifest = shipping.hand_over(
             warehouse_id=current_user.warehouse_id,
             carrier_id=int(carrier_id) if carrier_id.isdigit() else 0,
+            # exactly the parcels the page listed: one packed since stays for tomorrow
+            parcel_ids=[int(v) for v in request.form.getlist("parcel") if v.isdigit()],
             actor_id=current_user.id,
         )
     except FulfilError as refusal:

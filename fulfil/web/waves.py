@@ -13,6 +13,7 @@ from fulfil.models import ShippingMethod
 from fulfil.queries import picking as queries
 from fulfil.services import waves
 from fulfil.web.htmx import page_or_fragment
+from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
 
 bp = Blueprint("waves", __name__, url_prefix="/manage")
@@ -61,6 +62,7 @@ def release():
 
 @bp.post("/lists/<int:pick_list_id>/take-back")
 def take_back(pick_list_id: int):
+    in_my_warehouse(queries.list_view(pick_list_id).pick_list.warehouse_id)
     waves.take_back(pick_list_id, actor_id=current_user.id)
     flash(_("List %(id)s is back in the queue for any picker.", id=pick_list_id))
     return redirect(url_for("waves.home"))
@@ -79,6 +81,7 @@ def exceptions():
 
 @bp.post("/exceptions/<int:exception_id>/resolve")
 def resolve(exception_id: int):
+    in_my_warehouse(queries.exception_warehouse(exception_id))
     waves.resolve_exception(exception_id, actor_id=current_user.id)
     return redirect(url_for("waves.exceptions"))
 

@@ -61,8 +61,10 @@
     field.setAttribute("inputmode", "text");
     field.focus();
   });
+  function scannerOnly(field) { field.setAttribute("inputmode", "none"); }
+  document.querySelectorAll("[data-scanner-only]").forEach(scannerOnly);
   document.addEventListener("focusout", function (event) {
-    if (event.target.id === "scan-code") event.target.setAttribute("inputmode", "none");
+    if (event.target.matches("[data-scanner-only]")) scannerOnly(event.target);
   });
 
   // The screen stays on while a list is being picked (where the browser can).

@@ -148,7 +148,11 @@ def test_a_missing_unit_is_reported_not_shipped_short_in_silence(picked):
         packing.new_parcel(parcel.shipment_id, packer_id=picked["packer"].id)
 
     packing.report_missing(
-        parcel.id, product_id=picked["mug"].id, qty=1, packer_id=picked["packer"].id
+        parcel.id,
+        product_id=picked["mug"].id,
+        qty=1,
+        packer_id=picked["packer"].id,
+        scan_id=scan_id(),
     )
     packing.weigh(parcel.id, box_id=None, weight_g=730)
     packing.close_parcel(
@@ -243,3 +247,51 @@ def test_the_shop_or_carrier_confirms_delivery_through_the_api(picked, api):
     assert db.session.scalars(
         sa.select(Event).where(Event.action == "shipment.delivered")
     ).one()
+
+
+def test_an_order_cannot_be_cancelled_once_its_packing_began(picked):
+    from fulfil.errors import NotCancellable
+    from fulfil.services import orders
+
+    open_tote(picked)
+    with pytest.raises(NotCancellable, match="being packed"):
+        orders.cancel_order("SHOP-1")
+
+
+def test_a_tote_waiting_at_the_bench_is_not_put_on_the_next_cart(picked, loc):
+    order("SHOP-3", {"TEA": 1})
+    (next_list,) = release(picked["warehouse"], order_by_external_id("SHOP-3"))
+
+    assert next_list.slots[0].tote.code not in {"T-001", "T-002"}
+
+
+def test_a_missing_unit_reported_twice_counts_once_and_leaves_the_books(picked, loc):
+    parcel = open_tote(picked)
+    report = {
+        "product_id": picked["tea"].id,
+        "qty": 1,
+        "packer_id": picked["packer"].id,
+        "scan_id": scan_id(),
+    }
+    packing.report_missing(parcel.id, **report)
+    packing.report_missing(parcel.id, **report)  # a double tap
+
+    assert db.session.scalar(sa.select(sa.func.count(PickException.id))) == 1
+    assert on_hand_at("PACK-01", loc) == 3  # 2 mugs and SHOP-2's tea; SHOP-1's tea gone
+    assert_ledger_balanced()
+
+
+def test_a_tracking_number_names_one_parcel_per_carrier(picked):
+    from fulfil.errors import DuplicateValue
+
+    pack_first_order(picked, tracking="JJD42")
+    parcel = open_tote(picked, "T-002")
+    scan(picked, parcel, picked["tea"])
+    packing.weigh(parcel.id, box_id=None, weight_g=370)
+    with pytest.raises(DuplicateValue, match="JJD42"):
+        packing.close_parcel(
+            parcel.id,
+            carrier_id=picked["carriers"]["DHL"].id,
+            tracking_number="jjd42",
+            packer_id=picked["packer"].id,
+        )

@@ -132,7 +132,11 @@ def test_the_dock_hands_packed_parcels_over_on_a_manifest(client, login, post, p
 
     dock = client.get("/dock/").get_data(as_text=True)
     assert "JJD1" in dock and "Hand 1 parcel to DHL" in dock
-    post("/dock/hand-over", {"carrier_id": str(picked["carriers"]["DHL"].id)})
+    listed = re.findall(r'name="parcel" value="(\d+)"', dock)
+    post(
+        "/dock/hand-over",
+        {"carrier_id": str(picked["carriers"]["DHL"].id), "parcel": listed},
+    )
 
     page = client.get("/dock/").get_data(as_text=True)
     manifest = re.search(r'href="(/docs/manifests/\d+\.csv)"', page).group(1)
@@ -202,3 +206,40 @@ def test_a_photo_of_the_open_parcel_is_kept_for_customer_service(
     photo_url = re.search(r'href="(/docs/parcels/\d+/photo)"', order_page.text).group(1)
     with client.get(photo_url) as photo:
         assert photo.data == png.getvalue()
+
+
+def test_another_warehouses_parcels_and_documents_are_not_found(
+    client, login, post, picked, make_user
+):
+    from fulfil.services import layout
+
+    login("packer")
+    url = post("/pack/open", {"code": "T-001"}).headers["Location"]
+    elsewhere = layout.create_warehouse(code="WH2", name="Second site")
+    login("packer", warehouse_id=elsewhere.id)
+    before = row_counts()
+
+    assert client.get(url).status_code == 404
+    assert (
+        htmx(client, url + "/scan", {"code": picked["mug"].barcode}).status_code == 404
+    )
+    assert row_counts() == before
+
+
+def test_a_photo_must_really_be_an_image(client, login, post, picked, tmp_path, app):
+    import io
+
+    app.config["PARCEL_PHOTOS_DIR"] = str(tmp_path)
+    login("packer")
+    url = post("/pack/open", {"code": "T-001"}).headers["Location"]
+    fake = client.post(
+        url + "/photo",
+        data={
+            "csrf_token": csrf_token(client),
+            "photo": (io.BytesIO(b"<?php evil(); ?>"), "box.jpg", "image/jpeg"),
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
+    assert "take a JPEG or PNG photo" in fake.get_data(as_text=True)
+    assert list(tmp_path.iterdir()) == []

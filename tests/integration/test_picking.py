@@ -332,3 +332,25 @@ def test_an_order_cancelled_during_picking_leaves_the_list(floor, loc):
     assert order_by_external_id("SHOP-2").status.value == "picked"
     assert on_hand(floor["mug"], loc("A-01-1-A")) == 3  # never taken
     assert_ledger_balanced()
+
+
+def test_undo_never_reopens_a_cancelled_orders_task(floor, loc):
+    from fulfil.services import orders
+
+    release(
+        floor["warehouse"], order("SHOP-1", {"MUG": 2}), order("SHOP-2", {"TEA": 1})
+    )
+    pick_list = claim(floor)
+    picker = floor["picker"]
+    picking.scan(pick_list.id, picker_id=picker.id, scan_id=scan_id(), code="A-01-1-A")
+    picking.scan(
+        pick_list.id, picker_id=picker.id, scan_id=scan_id(), code=floor["mug"].barcode
+    )
+    orders.cancel_order("SHOP-1")
+    reserved_before = db.session.scalar(sa.select(sa.func.sum(Stock.reserved)))
+
+    outcome = picking.undo(pick_list.id, picker_id=picker.id, scan_id=scan_id())
+
+    assert not outcome.accepted and "no pick to undo" in outcome.message
+    assert task_now(pick_list.id).product.sku == "TEA"
+    assert db.session.scalar(sa.select(sa.func.sum(Stock.reserved))) == reserved_before
