@@ -50,6 +50,7 @@ from fulfil.models import (
     PickTask,
     Product,
     Shipment,
+    StockMove,
 )
 from fulfil.models.types import utcnow
 from fulfil.services import events, fulfilment, inventory, unit_of_work
@@ -119,9 +120,13 @@ def scan_item(parcel_id: int, *, code: str, packer_id: int, scan_id: str) -> Par
             raise WrongOrderItem(code=code, order=shipment.order.external_id)
         if wanted.get(product.id, 0) <= 0:
             raise TooManyPacked(name=product.name, order=shipment.order.external_id)
-        item = next((i for i in parcel.items if i.product_id == product.id), None)
+        lot = _lot_for(session, shipment, product, code)
+        item = next(
+            (i for i in parcel.items if i.product_id == product.id and i.lot == lot),
+            None,
+        )
         if item is None:
-            item = ParcelItem(parcel=parcel, product=product, qty=0)
+            item = ParcelItem(parcel=parcel, product=product, lot=lot, qty=0)
             session.add(item)
         item.qty += 1
         events.record(
@@ -178,18 +183,25 @@ def report_missing(
         lost = inventory.virtual_location(
             session, shipment.warehouse_id, LocationKind.INVENTORY_LOSS
         )
-        inventory.transfer(
-            session,
-            product=product,
-            qty=qty,
-            source=packing_area(session, shipment.warehouse_id),
-            destination=lost,
-            lot="",
-            reason="missing_at_packing",
-            key=key,
-            actor_id=packer_id,
-            reference=shipment.order.external_id,
-        )
+        source = packing_area(session, shipment.warehouse_id)
+        left = qty
+        for number, (lot, units) in enumerate(lots_left(session, shipment, product_id)):
+            take = min(units, left)
+            inventory.transfer(
+                session,
+                product=product,
+                qty=take,
+                source=source,
+                destination=lost,
+                lot=lot,
+                reason="missing_at_packing",
+                key=f"{key}:{number}",
+                actor_id=packer_id,
+                reference=shipment.order.external_id,
+            )
+            left -= take
+            if not left:
+                break
         events.record(
             session,
             "pack.missing",
@@ -353,6 +365,58 @@ def remaining(session: Session, shipment: Shipment) -> Counter:
     for product_id, units in [*packed, *missing]:
         wanted[product_id] -= int(units or 0)
     return Counter({pid: n for pid, n in wanted.items() if n > 0})
+
+
+def lots_left(session: Session, shipment: Shipment, product_id: int) -> list:
+    """[(lot, units)] of a product still to pack, in the order they were picked.
+
+    Picked per lot (the pick tasks) less packed per lot (the parcels) less written off
+    at the bench per lot (the ledger): a lot-tracked unit leaves the building under
+    its own lot. Untracked products have one "lot", the empty one."""
+    picked_lots = session.execute(
+        sa.select(PickTask.lot, sa.func.sum(PickTask.picked), sa.func.min(PickTask.id))
+        .join(PickSlot, PickTask.slot_id == PickSlot.id)
+        .where(PickSlot.shipment_id == shipment.id, PickTask.product_id == product_id)
+        .group_by(PickTask.lot)
+        .order_by(sa.func.min(PickTask.id))
+    ).all()
+    gone = Counter()
+    for lot, units in session.execute(
+        sa.select(ParcelItem.lot, sa.func.sum(ParcelItem.qty))
+        .join(Parcel, ParcelItem.parcel_id == Parcel.id)
+        .where(Parcel.shipment_id == shipment.id, ParcelItem.product_id == product_id)
+        .group_by(ParcelItem.lot)
+    ):
+        gone[lot] += int(units or 0)
+    for lot, units in session.execute(
+        sa.select(StockMove.lot, sa.func.sum(StockMove.qty))
+        .where(
+            StockMove.reason == "missing_at_packing",
+            StockMove.reference == shipment.order.external_id,
+            StockMove.product_id == product_id,
+        )
+        .group_by(StockMove.lot)
+    ):
+        gone[lot] += int(units or 0)
+    return [
+        (lot, int(units) - gone[lot])
+        for lot, units, _ in picked_lots
+        if int(units or 0) - gone[lot] > 0
+    ]
+
+
+def _lot_for(session: Session, shipment: Shipment, product, code: str) -> str:
+    """The lot a scanned unit belongs to: the one its GS1 code names, else the first
+    lot of the product still waiting to be packed."""
+    left = dict(lots_left(session, shipment, product.id))
+    scanned = gs1.parse(code)
+    if scanned and scanned.lot:
+        if scanned.lot not in left:
+            raise WrongOrderItem(
+                code=f"{product.sku} {scanned.lot}", order=shipment.order.external_id
+            )
+        return scanned.lot
+    return next(iter(left), "")
 
 
 # -- helpers ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from fulfil.models import (
     StockMove,
 )
 from fulfil.queries.orders import order_by_external_id
-from fulfil.services import packing, picking, shipping
+from fulfil.services import inventory, packing, picking, shipping
 from tests.conftest import assert_ledger_balanced, row_counts
 from tests.picking_floor import (
     bench,
@@ -295,3 +295,53 @@ def test_a_tracking_number_names_one_parcel_per_carrier(picked):
             tracking_number="jjd42",
             packer_id=picked["packer"].id,
         )
+
+
+def test_lot_tracked_units_are_packed_and_shipped_under_their_own_lot(
+    warehouse, loc, make_product, make_user
+):
+    from datetime import date
+
+    lay_out(warehouse)
+    setup = bench(warehouse)
+    honey = make_product("HONEY", tracking="lot", weight_g=500)
+    for lot, qty in (("L-OLD", 1), ("L-NEW", 4)):
+        inventory.receive(
+            product_id=honey.id,
+            location_id=loc("A-01-1-A"),
+            qty=qty,
+            key=f"honey-{lot}",
+            lot=lot,
+            expires_on=date(2027, 1 if lot == "L-OLD" else 6, 1),
+        )
+    order("SHOP-7", {"HONEY": 3})
+    picker, packer = make_user("picker"), make_user("packer")
+    release(warehouse, order_by_external_id("SHOP-7"))
+    claimed = picking.claim_next(picker_id=picker.id, warehouse_id=warehouse.id)
+    pick_everything(claimed.id, picker.id)
+
+    parcel = packing.open_shipment(
+        code="SHOP-7", warehouse_id=warehouse.id, packer_id=packer.id
+    )
+    for _ in range(3):
+        packing.scan_item(
+            parcel.id, code=honey.barcode, packer_id=packer.id, scan_id=scan_id()
+        )
+    packing.weigh(parcel.id, box_id=None, weight_g=1620)
+    packing.close_parcel(
+        parcel.id,
+        carrier_id=setup["carriers"]["OWN"].id,
+        packer_id=packer.id,
+    )
+    shipping.hand_over(
+        warehouse_id=warehouse.id, carrier_id=setup["carriers"]["OWN"].id
+    )
+
+    db.session.expire_all()
+    shipped = db.session.execute(
+        sa.select(StockMove.lot, sa.func.sum(StockMove.qty))
+        .where(StockMove.reason == "shipped")
+        .group_by(StockMove.lot)
+    ).all()
+    assert dict(shipped) == {"L-OLD": 1, "L-NEW": 2}  # first expiry first out
+    assert_ledger_balanced()
