@@ -42,7 +42,8 @@ SHIPMENT_TRANSITIONS: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
     S.ALLOCATED: frozenset({S.PICKING, S.BACKORDERED, S.CANCELLED}),
     # a pick list can be taken back (ALLOCATED) before anything is picked
     S.REQUESTED: frozenset({S.SHIPPED, S.CANCELLED}),
-    S.PICKING: frozenset({S.PICKED, S.ALLOCATED, S.CANCELLED}),
+    # picked, taken back, cancelled, or found short everywhere (waits for stock)
+    S.PICKING: frozenset({S.PICKED, S.ALLOCATED, S.BACKORDERED, S.CANCELLED}),
     S.PICKED: frozenset({S.PACKED, S.CANCELLED}),
     S.PACKED: frozenset({S.SHIPPED}),
     S.SHIPPED: frozenset({S.DELIVERED}),

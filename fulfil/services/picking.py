@@ -545,8 +545,14 @@ def _finish_if_done(session: Session, pick_list: PickList, picker_id: int) -> No
                     reference=slot.shipment.order.external_id,
                 )
         if slot.shipment.status == S.PICKING:
+            picked = any(t.picked for t in pick_list.tasks if t.slot_id == slot.id)
+            # nothing found at all: the order waits for stock again, not at the bench
             fulfilment.set_status(
-                session, slot.shipment, S.PICKED, picker_id, tote=slot.tote.code
+                session,
+                slot.shipment,
+                S.PICKED if picked else S.BACKORDERED,
+                picker_id,
+                tote=slot.tote.code,
             )
     pick_list.status = PickListStatus.DONE
     pick_list.finished_at = utcnow()

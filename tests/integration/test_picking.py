@@ -262,6 +262,9 @@ def test_a_short_pick_with_no_stock_left_goes_to_the_exceptions_queue(floor, loc
     }
     assert exceptions == {ExceptionKind.DAMAGED: 2, ExceptionKind.SHORT: 2}
     assert db.session.get(PickList, pick_list.id).status == PickListStatus.DONE
+    # nothing was found: the order waits for stock again instead of at the bench
+    shipment = order_by_external_id("SHOP-1").shipments[0]
+    assert shipment.status == ShipmentStatus.BACKORDERED
     scrapped = db.session.scalars(
         sa.select(StockMove).where(StockMove.reason == "damage")
     ).one()
