@@ -1,9 +1,10 @@
 """Releasing allocated shipments as pick lists, and taking lists back.
 
 A wave turns shipments into carts: urgent ones get a list each, the rest are batched
-within the cart's capacity (fulfil.domain.batching), one tote per shipment. Each list's
+within the cart's capacity, orders whose bins lie close together on one cart
+(fulfil.routing's batching), one tote per shipment. Each list's
 tasks come from the shipment's reservations, in walking order from the packing area
-and back (fulfil.domain.walking).
+and back: the shortest tour through the warehouse's aisles (fulfil.routing).
 """
 
 from collections.abc import Iterable
@@ -13,9 +14,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from fulfil.domain.batching import Cart, Load, plan_batches
 from fulfil.domain.states import ShipmentStatus
-from fulfil.domain.walking import Stop, tour_length, walking_order
 from fulfil.errors import (
     InvalidInput,
     ListClosed,
@@ -41,6 +40,15 @@ from fulfil.models import (
 )
 from fulfil.models.picking import OPEN_LISTS
 from fulfil.models.types import utcnow
+from fulfil.routing import (
+    Cart,
+    Layout,
+    Load,
+    Stop,
+    plan_batches,
+    tour_length,
+    walking_order,
+)
 from fulfil.services import events, fulfilment, unit_of_work
 
 S = ShipmentStatus
@@ -73,14 +81,20 @@ def release(
         by_id = {s.id: s for s in shipments}
         cart = cart_from_config()
         groups = [[sid] for sid in wanted if sid in urgent]
+        aisles = warehouse_layout(session, warehouse_id, depot)
+        batched = [s for s in shipments if s.id not in urgent]
         groups += plan_batches(
-            [_load(s) for s in shipments if s.id not in urgent], cart
+            [_load(s) for s in batched],
+            cart,
+            {s.id: _stops_of_reservations(s) for s in batched},
+            (depot.x, depot.y),
+            layout=aisles,
         )
         totes = _free_totes(session, warehouse_id, len(wanted))
         lists = []
         for group in groups:
             members = [by_id[sid] for sid in group]
-            pick_list = _make_list(session, members, totes, depot, actor_id)
+            pick_list = _make_list(session, members, totes, depot, actor_id, aisles)
             pick_list.urgent = group[0] in urgent
             lists.append(pick_list)
         return lists
@@ -119,26 +133,57 @@ def packing_area(session: Session, warehouse_id: int) -> Location:
     return location
 
 
-def sequence_tasks(pick_list: PickList, depot: Location) -> None:
-    """Number the open tasks in walking order, skipped ones last; plan the distance."""
+def sequence_tasks(
+    pick_list: PickList, depot: Location, aisles: Layout | None = None
+) -> None:
+    """Number the open tasks in walking order, skipped ones last; plan the distance
+    (metres along the aisles, from the packing area and back)."""
+    if aisles is None:
+        aisles = warehouse_layout(
+            Session.object_session(pick_list), pick_list.warehouse_id, depot
+        )
     open_tasks = [t for t in pick_list.tasks if t.status == TaskStatus.OPEN]
     ahead = [t for t in open_tasks if not t.skipped]
     later = [t for t in open_tasks if t.skipped]
     done = sum(1 for t in pick_list.tasks if t.status != TaskStatus.OPEN)
     position = done
     for group in (ahead, later):
-        stops = [Stop(t.location.x, t.location.y, t.location.aisle) for t in group]
-        for index in walking_order(stops, (depot.x, depot.y)):
+        for index in walking_order(_stops(group), (depot.x, depot.y), aisles):
             position += 1
             group[index].sequence = position
     route = sorted(pick_list.tasks, key=lambda t: t.sequence)
     pick_list.planned_distance_m = round(
-        tour_length(_stops_of(route), (depot.x, depot.y)), 1
+        tour_length(_stops(route), (depot.x, depot.y), aisles), 1
     )
 
 
-def _stops_of(tasks: list[PickTask]) -> list[tuple[float, float]]:
-    return [(t.location.x, t.location.y) for t in tasks]
+def warehouse_layout(
+    session: Session, warehouse_id: int, depot: Location
+) -> Layout | None:
+    """The aisle graph the warehouse's storage bins imply (None without any bins)."""
+    bins = session.execute(
+        sa.select(Location.x, Location.y, Location.aisle).where(
+            Location.warehouse_id == warehouse_id,
+            Location.kind.in_((LocationKind.PICK_FACE, LocationKind.RESERVE)),
+            Location.active.is_(True),
+        )
+    ).all()
+    if not bins:
+        return None
+    return Layout.infer([Stop(x, y, aisle) for x, y, aisle in bins], (depot.x, depot.y))
+
+
+def _stops(tasks: list[PickTask]) -> list[Stop]:
+    return [Stop(t.location.x, t.location.y, t.location.aisle) for t in tasks]
+
+
+def _stops_of_reservations(shipment: Shipment) -> list[Stop]:
+    return [
+        Stop(r.stock.location.x, r.stock.location.y, r.stock.location.aisle)
+        for line in shipment.lines
+        for r in line.reservations
+        if r.qty > 0
+    ]
 
 
 def _releasable(session: Session, warehouse_id: int, ids: list[int]) -> list[Shipment]:
@@ -242,6 +287,7 @@ def _make_list(
     totes: list[Location],
     depot: Location,
     actor_id: int | None,
+    aisles: Layout | None,
 ) -> PickList:
     dues = [s.order.promised_ship_by for s in shipments if s.order.promised_ship_by]
     pick_list = PickList(
@@ -258,7 +304,7 @@ def _make_list(
                 if reservation.qty > 0:
                     pick_list.tasks.append(_task(slot, line, reservation))
         fulfilment.set_status(session, shipment, S.PICKING, actor_id)
-    sequence_tasks(pick_list, depot)
+    sequence_tasks(pick_list, depot, aisles)
     session.flush()
     events.record(
         session,

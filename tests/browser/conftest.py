@@ -60,3 +60,17 @@ def base_url(live_app):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+
+
+def pytest_collection_modifyitems(items):
+    # The live server (Werkzeug's) leaves a static file to the garbage collector when
+    # the browser drops a download half-way (a service worker's precache can): not a
+    # fault of the app, so not an error here.
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(
+                pytest.mark.filterwarnings(
+                    "ignore:Exception ignored in.*static:"
+                    "pytest.PytestUnraisableExceptionWarning"
+                )
+            )

@@ -81,7 +81,10 @@ def log_in(page: Page, username: str) -> None:
 
 
 def scan(page: Page, label: str, code: str) -> None:
-    page.wait_for_load_state()  # htmx is ready: a scan is sent as htmx sends it
+    # htmx is loaded and done with the last answer: the next scan goes through htmx
+    page.wait_for_load_state()
+    busy = page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
+    expect(busy).to_have_count(0)
     field = page.get_by_label(label)
     expect(field).to_be_focused()
     page.keyboard.type(code)

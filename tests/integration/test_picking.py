@@ -357,3 +357,45 @@ def test_undo_never_reopens_a_cancelled_orders_task(floor, loc):
     assert not outcome.accepted and "no pick to undo" in outcome.message
     assert task_now(pick_list.id).product.sku == "TEA"
     assert db.session.scalar(sa.select(sa.func.sum(Stock.reserved))) == reserved_before
+
+
+def test_the_picker_walks_the_routers_shortest_tour(floor, loc, make_product):
+    from fulfil.routing import Stop, tour_length, walking_order
+    from fulfil.services.waves import packing_area, warehouse_layout
+
+    jam = make_product("JAM")
+    stock(jam, loc, {"B-02-1-A": 3})
+    release(floor["warehouse"], order("SHOP-1", {"JAM": 3, "MUG": 1, "TEA": 1}))
+    pick_list = claim(floor)
+    picker = floor["picker"]
+
+    walked = []
+    while (task := task_now(pick_list.id)) is not None:
+        walked.append(task.location.code)
+        code, barcode, units = task.location.code, task.product.barcode, task.remaining
+        picking.scan(pick_list.id, picker_id=picker.id, scan_id=scan_id(), code=code)
+        picking.scan(
+            pick_list.id,
+            picker_id=picker.id,
+            scan_id=scan_id(),
+            code=barcode,
+            qty=units,
+        )
+
+    session = db.session()
+    depot = packing_area(session, floor["warehouse"].id)
+    home, aisles = (
+        (depot.x, depot.y),
+        warehouse_layout(session, floor["warehouse"].id, depot),
+    )
+    pick_list = session.get(PickList, pick_list.id)
+    tasks = sorted(pick_list.tasks, key=lambda t: t.sequence)
+    assert walked == [t.location.code for t in tasks]
+    stops = [Stop(t.location.x, t.location.y, t.location.aisle) for t in tasks]
+    shortest = [stops[i] for i in walking_order(stops, home, aisles)]
+    assert tour_length(stops, home, aisles) == pytest.approx(
+        tour_length(shortest, home, aisles)
+    )
+    assert pick_list.planned_distance_m == pytest.approx(
+        tour_length(stops, home, aisles), abs=0.1
+    )
