@@ -25,41 +25,30 @@ def _file(data: bytes | str, mimetype: str, name: str):
     return send_file(io.BytesIO(body), mimetype=mimetype, download_name=name)
 
 
-def _closed_parcel(parcel_id: int):
+def _parcel_file(parcel_id: int, make, mimetype: str, name: str):
+    """One closed parcel's document (no label before it is closed and numbered)."""
     parcel = queries.parcel(parcel_id)
     in_my_warehouse(parcel.shipment.warehouse_id)
     if parcel.status.value == "open":
-        abort(404)  # no label before the parcel is closed and numbered
-    return parcel
+        abort(404)
+    data = make(documents.parcel_document(parcel))
+    return _file(data, mimetype, name.format(tracking=parcel.tracking_number))
 
 
 @bp.get("/parcels/<int:parcel_id>/label.pdf")
 def label_pdf_file(parcel_id: int):
-    parcel = _closed_parcel(parcel_id)
-    return _file(
-        label_pdf(documents.parcel_document(parcel)),
-        "application/pdf",
-        f"label-{parcel.tracking_number}.pdf",
-    )
+    return _parcel_file(parcel_id, label_pdf, "application/pdf", "label-{tracking}.pdf")
 
 
 @bp.get("/parcels/<int:parcel_id>/label.zpl")
 def label_zpl_file(parcel_id: int):
-    parcel = _closed_parcel(parcel_id)
-    return _file(
-        label_zpl(documents.parcel_document(parcel)),
-        "application/zpl",
-        f"label-{parcel.tracking_number}.zpl",
-    )
+    return _parcel_file(parcel_id, label_zpl, "application/zpl", "label-{tracking}.zpl")
 
 
 @bp.get("/parcels/<int:parcel_id>/customs.pdf")
 def customs_pdf_file(parcel_id: int):
-    parcel = _closed_parcel(parcel_id)
-    return _file(
-        customs_declaration_pdf(documents.parcel_document(parcel)),
-        "application/pdf",
-        f"cn23-{parcel.tracking_number}.pdf",
+    return _parcel_file(
+        parcel_id, customs_declaration_pdf, "application/pdf", "cn23-{tracking}.pdf"
     )
 
 
@@ -87,23 +76,18 @@ def slip_pdf_file(shipment_id: int):
     )
 
 
-@bp.get("/manifests/<int:manifest_id>.pdf")
-def manifest_pdf_file(manifest_id: int):
+def _manifest_file(manifest_id: int, make, mimetype: str, suffix: str):
     manifest = queries.manifest(manifest_id)
     in_my_warehouse(manifest.warehouse_id)
-    return _file(
-        manifest_pdf(documents.manifest_document(manifest)),
-        "application/pdf",
-        f"{manifest.number}.pdf",
-    )
+    data = make(documents.manifest_document(manifest))
+    return _file(data, mimetype, f"{manifest.number}{suffix}")
+
+
+@bp.get("/manifests/<int:manifest_id>.pdf")
+def manifest_pdf_file(manifest_id: int):
+    return _manifest_file(manifest_id, manifest_pdf, "application/pdf", ".pdf")
 
 
 @bp.get("/manifests/<int:manifest_id>.csv")
 def manifest_csv_file(manifest_id: int):
-    manifest = queries.manifest(manifest_id)
-    in_my_warehouse(manifest.warehouse_id)
-    return _file(
-        manifest_csv(documents.manifest_document(manifest)),
-        "text/csv",
-        f"{manifest.number}.csv",
-    )
+    return _manifest_file(manifest_id, manifest_csv, "text/csv", ".csv")

@@ -13,6 +13,7 @@ from fulfil.errors import FulfilError, InvalidInput
 from fulfil.queries import packing as queries
 from fulfil.services import packing
 from fulfil.web import lookups
+from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
@@ -84,8 +85,8 @@ def missing(parcel_id: int):
         parcel_id,
         lambda: packing.report_missing(
             parcel_id,
-            product_id=_number("product_id", _("Product")),
-            qty=_number("qty", _("Quantity")),
+            product_id=whole_number("product_id", _("Product")),
+            qty=whole_number("qty", _("Quantity")),
             packer_id=current_user.id,
             scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
         ),
@@ -99,8 +100,8 @@ def weigh(parcel_id: int):
         parcel_id,
         lambda: packing.weigh(
             parcel_id,
-            box_id=_number("box_id", _("Box"), required=False),
-            weight_g=_number("weight_g", _("Weight")),
+            box_id=whole_number("box_id", _("Box"), required=False),
+            weight_g=whole_number("weight_g", _("Weight")),
             confirm=request.form.get("confirm") == "yes",
         ),
         _("Weight recorded."),
@@ -113,7 +114,7 @@ def close(parcel_id: int):
         parcel_id,
         lambda: packing.close_parcel(
             parcel_id,
-            carrier_id=_number("carrier_id", _("Carrier")),
+            carrier_id=whole_number("carrier_id", _("Carrier")),
             service=request.form.get("service", ""),
             tracking_number=request.form.get("tracking_number", ""),
             packer_id=current_user.id,
@@ -195,14 +196,3 @@ def _image_kind(upload) -> str:
     if kind not in PHOTO_TYPES:
         raise refusal
     return kind
-
-
-def _number(field: str, label: str, *, required: bool = True) -> int | None:
-    raw = request.form.get(field, "").strip()
-    if not raw:
-        if required:
-            raise InvalidInput(field=label, problem=_("is required"))
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(field=label, problem=_("must be a whole number"))
-    return int(raw)

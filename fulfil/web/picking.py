@@ -11,6 +11,7 @@ from fulfil.errors import FulfilError, InvalidInput, ListClosed, NotYourList
 from fulfil.queries import picking as queries
 from fulfil.queries import stock
 from fulfil.services import picking
+from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
 
@@ -58,7 +59,7 @@ def scan(pick_list_id: int):
             picker_id=current_user.id,
             scan_id=scan_id,
             code=request.form.get("code", ""),
-            qty=_quantity("qty", _("Quantity")),
+            qty=whole_number("qty", _("Quantity"), required=False),
         ),
     )
 
@@ -71,7 +72,7 @@ def short(pick_list_id: int):
             pick_list_id,
             picker_id=current_user.id,
             scan_id=scan_id,
-            found=_quantity("found", _("Units found"), required=True),
+            found=whole_number("found", _("Units found")),
             damaged=request.form.get("damaged") == "yes",
         ),
     )
@@ -160,17 +161,6 @@ def _answer(pick_list_id: int | None, accepted: bool, message: str, status: int)
         feedback="ok" if accepted else "bad",
         message=message,
     )
-
-
-def _quantity(field: str, label: str, *, required: bool = False) -> int | None:
-    raw = request.form.get(field, "").strip()
-    if not raw:
-        if required:
-            raise InvalidInput(field=label, problem=_("is required"))
-        return None
-    if not raw.isdigit():
-        raise InvalidInput(field=label, problem=_("must be a whole number"))
-    return int(raw)
 
 
 def _my_figures():
