@@ -22,9 +22,14 @@
     // A field inside the swapped part is new: focus it and select its old value so
     // the next scan replaces it. A field outside it may already hold the next scan's
     // first characters: only give it the focus back, never select (that would eat them).
+    // A person typing in another field (a found count, a weight) keeps the focus: an
+    // answer arriving must never move their keystrokes into the scan field.
     var swapped = event.detail.elt.querySelector("input[autofocus]");
     var field = swapped || document.querySelector("main input[autofocus]");
-    if (field && document.activeElement !== field) field.focus();
+    var active = document.activeElement;
+    var typing = active && active !== field && active.getClientRects().length > 0 &&
+      active.matches("input:not([type=hidden]):not([type=checkbox]):not([type=radio]), textarea, select");
+    if (field && active !== field && !typing) field.focus();
     // (only while it still holds what the server sent: typing may have begun)
     if (swapped && swapped.value === swapped.defaultValue) swapped.select();
     if (event.detail.elt.querySelector(".refusal") && navigator.vibrate) {

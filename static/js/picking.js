@@ -49,8 +49,6 @@
     if (!task) return;
     if (task.classList.contains("task--ok")) { tone(true); if (navigator.vibrate) navigator.vibrate(40); }
     if (task.classList.contains("task--bad")) { tone(false); if (navigator.vibrate) navigator.vibrate([120, 60, 120]); }
-    var field = document.getElementById("scan-code");
-    if (field) field.focus();
   });
 
   // "Type a code" opens the on-screen keyboard; scanning keeps it closed.

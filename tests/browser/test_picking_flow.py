@@ -37,7 +37,13 @@ from tests.conftest import PASSWORD, order_payload
 pytestmark = pytest.mark.browser
 
 # One aisle at x=2 (PF-1 near the packing area, PF-2 at its far end), one at x=6.
-BINS = {"PF-1": (2, 3), "PF-2": (2, 9), "PF-3": (6, 3), "CAMPICK-1": (10, 3)}
+BINS = {
+    "PF-1": (2, 3),
+    "PF-2": (2, 9),
+    "PF-3": (6, 3),
+    "CAMPICK-1": (10, 3),
+    "RACE-1": (10, 9),
+}
 
 
 def loc_id(site: int, code: str) -> int:
@@ -80,6 +86,7 @@ def floor(live_app):
             ("FLOW-MUG", 88001),
             ("FLOW-TEA", 88002),
             ("CAM-TIN", 88003),
+            ("RACE-CUP", 88004),
         ):
             ids[sku] = catalog.upsert_product(
                 sku=sku, name=sku.title(), barcode=make_ean13("400", number)
@@ -90,6 +97,7 @@ def floor(live_app):
             ("FLOW-MUG", "PF-2", 5),
             ("FLOW-TEA", "PF-3", 2),
             ("CAM-TIN", "CAMPICK-1", 1),
+            ("RACE-CUP", "RACE-1", 1),
         ):
             inventory.receive(
                 product_id=ids[sku].id,
@@ -98,10 +106,14 @@ def floor(live_app):
                 key=f"flow-{sku}-{code}",
             )
         # pytest may set this module up twice (its tests sit in two parameter groups)
-        if user_by_username("flo") is None:
-            users.create_user(
-                username="flo", password=PASSWORD, roles=["picker"], warehouse_id=site
-            )
+        for username in ("flo", "rae"):
+            if user_by_username(username) is None:
+                users.create_user(
+                    username=username,
+                    password=PASSWORD,
+                    roles=["picker"],
+                    warehouse_id=site,
+                )
         return site, {sku: p.barcode for sku, p in ids.items()}
 
     return in_app(live_app, build)
@@ -134,18 +146,23 @@ def log_in(page: Page, username: str) -> None:
     expect(page.get_by_role("heading", name="Picking")).to_be_visible()
 
 
-def wedge(page: Page, code: str) -> None:
-    """What a keyboard-wedge scanner does: type into the focused field, then Enter."""
-    # htmx is loaded and done with the last answer: the next scan goes through htmx
+def settled(page: Page) -> None:
+    """htmx is loaded and done with the last answer."""
     page.wait_for_load_state()
     busy = page.locator(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")
     expect(busy).to_have_count(0)
+
+
+def wedge(page: Page, code: str) -> None:
+    """What a keyboard-wedge scanner does: type into the focused field, then Enter."""
+    settled(page)
     expect(page.get_by_label("Scan", exact=True)).to_be_focused()
     page.keyboard.type(code)
     page.keyboard.press("Enter")
 
 
 def short(page: Page, found: int) -> None:
+    settled(page)
     page.get_by_text("Fewer units here, or damaged?").click()
     page.get_by_label("Good units found in this bin").fill(str(found))
     page.get_by_role("button", name="Report short pick").click()
@@ -283,3 +300,32 @@ def test_the_camera_confirms_a_pick(
         assert (tin.qty, tin.from_location.code) == (1, "CAMPICK-1")
 
     in_app(live_app, check)
+
+
+def test_an_answer_arriving_while_the_picker_types_a_count_keeps_their_typing(
+    page: Page, live_app, floor
+):
+    site, _ = floor
+    place_and_release(live_app, site, {"RACE-1": {"RACE-CUP": 1}})
+    log_in(page, "rae")
+    page.get_by_role("button", name="Start picking").click()
+    held = []  # the bin scan's answer, held back until the picker is typing
+    page.context.route("**/scan", lambda route: held.append(route))
+    wedge(page, "RACE-1")
+    page.get_by_text("Fewer units here, or damaged?").click()
+    found = page.get_by_label("Good units found in this bin")
+    found.click()
+    page.wait_for_timeout(50)
+    assert held, "the bin scan is on its way"
+    held[0].continue_()
+    expect(page.locator("#task")).to_contain_text("Scan the product")
+    settled(page)
+
+    page.keyboard.type("0")
+
+    expect(found).to_have_value("0")
+    expect(page.get_by_label("Scan", exact=True)).to_have_value("")
+    page.get_by_role("button", name="Report short pick").click()
+    expect(
+        page.locator("#task").get_by_role("heading", name="List done")
+    ).to_be_visible()
