@@ -6,7 +6,7 @@ from flask import request as flask_request
 from pydantic import ValidationError
 
 from fulfil.api import bp, problems
-from fulfil.api.represent import order_out
+from fulfil.api.represent import order_out, written_out
 from fulfil.api.requests import body
 from fulfil.api.spec import operation
 from fulfil.errors import InvalidRequest
@@ -18,8 +18,11 @@ from fulfil.services import orders
 
 
 def _json(order: Order, status: int, *, with_timeline: bool = False):
-    payload = order_out(order, with_timeline=with_timeline).model_dump(mode="json")
-    return jsonify(payload), status
+    return _answer(order_out(order, with_timeline=with_timeline), status)
+
+
+def _answer(shown: OrderOut, status: int):
+    return jsonify(shown.model_dump(mode="json")), status
 
 
 @operation(
@@ -42,9 +45,12 @@ def create_order():
         raise InvalidRequest(
             problems.validation_items(error) + _unknown_skus(flask_request.get_json())
         ) from None
-    order, created = orders.receive_order(request, source=f"api:{g.api_token.name}")
-    response, status = _json(order, 201 if created else 200)
-    response.headers["Location"] = f"/api/v1/orders/{order.external_id}"
+    intake = orders.take_order(request, source=f"api:{g.api_token.name}")
+    if intake.written is not None:  # new, and all it shows is at hand
+        response, status = _answer(written_out(intake.written), 201)
+    else:
+        response, status = _json(intake.order, 201 if intake.created else 200)
+    response.headers["Location"] = f"/api/v1/orders/{request.external_id}"
     return response, status
 
 

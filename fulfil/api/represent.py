@@ -29,6 +29,7 @@ from fulfil.schemas import (
     SlotOut,
 )
 from fulfil.services.digital import download_token
+from fulfil.services.orders import WrittenOrder
 
 # Everything order_out reads, in a few queries rather than a few per line (after a
 # commit every attribute would otherwise be loaded again, one by one).
@@ -61,6 +62,16 @@ def order_out(order: Order, *, with_timeline: bool = False) -> OrderOut:
             )
             for e in order_timeline(order)
         ]
+    return _order(order, events)
+
+
+def written_out(order: WrittenOrder) -> OrderOut:
+    """A new order as taking it in wrote it (services.orders.take_order), shown as
+    order_out would show it read back."""
+    return _order(order, None)
+
+
+def _order(order: Order | WrittenOrder, events: list[EventOut] | None) -> OrderOut:
     return OrderOut(
         id=order.id,
         external_id=order.external_id,
@@ -80,7 +91,7 @@ def order_out(order: Order, *, with_timeline: bool = False) -> OrderOut:
         if order.appointment_start and order.appointment_end
         else None,
         lines=[_line(line) for line in order.lines],
-        shipments=[_shipment(s) for s in order.shipments],
+        shipments=[_shipment(s, order) for s in order.shipments],
         timeline=events,
     )
 
@@ -114,7 +125,7 @@ def allocation(line: OrderLine) -> AllocationOut:
     return AllocationOut(state=state, allocated=held, backordered=line.qty - held)
 
 
-def _shipment(shipment: Shipment) -> ShipmentOut:
+def _shipment(shipment: Shipment, order: Order) -> ShipmentOut:
     downloads, keys = [], []
     for line in shipment.lines:
         for grant in line.grants:
@@ -139,8 +150,8 @@ def _shipment(shipment: Shipment) -> ShipmentOut:
         id=shipment.id,
         mode=shipment.mode,
         status=shipment.status.value,
-        warehouse=shipment.order.warehouse.code
-        if shipment.warehouse_id and shipment.order.warehouse
+        warehouse=order.warehouse.code
+        if shipment.warehouse_id and order.warehouse
         else None,
         supplier=shipment.supplier.code if shipment.supplier else None,
         carrier=shipment.carrier,

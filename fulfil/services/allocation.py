@@ -7,6 +7,7 @@ racing for the last unit queue up instead of both taking it (and never deadlock)
 """
 
 from collections import Counter
+from collections.abc import Iterable
 from datetime import date
 
 import sqlalchemy as sa
@@ -32,22 +33,44 @@ def allocate_shipment(session: Session, shipment: Shipment) -> bool:
     held = _held(session, [line.id for line in shipment.lines])
     missing = {line.id: line.qty - held.get(line.id, 0) for line in shipment.lines}
     product_ids = {line.product_id for line in shipment.lines if missing[line.id] > 0}
-    holds, pending = [], Counter()  # pending: units this call takes per stock row
+    holds = []
     if product_ids:
         candidates = _candidates(session, shipment.warehouse_id, product_ids)
         reference = shipment.order.external_id
-        for line in shipment.lines:
-            for stock in candidates.get(line.product_id, []):
-                if missing[line.id] == 0:
-                    break
-                take = min(stock.available - pending[stock.id], missing[line.id])
-                if take > 0:
-                    holds.append((stock, take, reference, line.id))
-                    pending[stock.id] += take
-                    missing[line.id] -= take
+        wanted = [
+            (line.id, line.product_id, missing[line.id]) for line in shipment.lines
+        ]
+        for stock, take, line_id in _share_out(wanted, candidates):
+            holds.append((stock, take, reference, line_id))
+            missing[line_id] -= take
     if holds:
         hold_all(session, holds)
     return not any(missing.values())
+
+
+def draw_for_new_lines(
+    session: Session, warehouse_id: int, wanted: list[tuple[int, int]]
+) -> list[list[tuple[int, int]]]:
+    """For the lines of an order not yet stored, each (product id, units): the
+    (stock id, units) each line is to reserve, in picking preference order.
+
+    The stock rows are locked as allocate_shipment locks them, and are read as plain
+    rows: the caller reserves them with inventory.hold_rows once the lines exist.
+    """
+    draws: list[list[tuple[int, int]]] = [[] for _ in wanted]
+    product_ids = {product_id for product_id, _ in wanted}
+    if not product_ids:
+        return draws
+    rows = session.connection().execute(
+        _DRAWABLE,
+        {"product_ids": list(product_ids), "warehouse_id": warehouse_id}
+        | {"today": date.today()},
+    )
+    candidates = _by_product(rows)
+    keyed = [(n, product_id, units) for n, (product_id, units) in enumerate(wanted)]
+    for stock, take, n in _share_out(keyed, candidates):
+        draws[n].append((stock.id, take))
+    return draws
 
 
 def reserve_elsewhere(
@@ -137,22 +160,38 @@ def _candidates(
     session: Session, warehouse_id: int, product_ids: set[int]
 ) -> dict[int, list[Stock]]:
     rows = session.execute(
-        sa.select(Stock, Location.kind, Location.code, Lot.expires_on)
+        sa.select(Stock, Stock.product_id, Location.kind, Location.code, Lot.expires_on)
         .join(Location, Stock.location_id == Location.id)
         .outerjoin(
             Lot, sa.and_(Lot.product_id == Stock.product_id, Lot.code == Stock.lot)
         )
-        .where(
-            Stock.product_id.in_(product_ids),
-            Location.warehouse_id == warehouse_id,
-            Location.kind.in_(ALLOCATABLE),
-            Location.active.is_(True),
-            Stock.on_hand > Stock.reserved,
-            sa.or_(Lot.expires_on.is_(None), Lot.expires_on >= date.today()),
-        )
+        .where(*_drawable(Stock, Location, Lot, warehouse_id, product_ids))
         .order_by(Stock.id)
-        .with_for_update(of=Stock)
+        .with_for_update(of=Stock),
+        {"today": date.today()},
     ).all()
+    return {
+        product_id: [row.Stock for row in ranked]
+        for product_id, ranked in _by_product(rows).items()
+    }
+
+
+def _drawable(stock, location, lot, warehouse_id, product_ids) -> list:
+    """Which balance rows an allocation may draw on: in the warehouse, in a pick face
+    or reserve location that is in use, with units free, not of an expired lot."""
+    return [
+        stock.product_id.in_(product_ids),
+        location.warehouse_id == warehouse_id,
+        location.kind.in_(ALLOCATABLE),
+        location.active.is_(True),
+        stock.on_hand > stock.reserved,
+        sa.or_(lot.expires_on.is_(None), lot.expires_on >= sa.bindparam("today")),
+    ]
+
+
+def _by_product(rows: Iterable) -> dict[int, list]:
+    """Candidate rows per product, in picking preference order: first expiry first,
+    pick faces before reserve locations, then by location code."""
     ranked = sorted(
         rows,
         key=lambda row: (
@@ -161,7 +200,53 @@ def _candidates(
             row.code,
         ),
     )
-    by_product: dict[int, list[Stock]] = {}
+    by_product: dict[int, list] = {}
     for row in ranked:
-        by_product.setdefault(row.Stock.product_id, []).append(row.Stock)
+        by_product.setdefault(row.product_id, []).append(row)
     return by_product
+
+
+def _share_out(wanted: list[tuple], candidates: dict[int, list]) -> list[tuple]:
+    """(stock, units, key) to reserve for each wanted (key, product id, units), in
+    order: each line takes what the earlier ones left of its candidates."""
+    holds, pending = [], Counter()  # pending: units taken so far per stock row
+    for key, product_id, missing in wanted:
+        for stock in candidates.get(product_id, []):
+            if missing == 0:
+                break
+            take = min(stock.available - pending[stock.id], missing)
+            if take > 0:
+                holds.append((stock, take, key))
+                pending[stock.id] += take
+                missing -= take
+    return holds
+
+
+_stock, _location, _lot = Stock.__table__, Location.__table__, Lot.__table__
+# The same candidates as plain rows (no objects to load), built once.
+_DRAWABLE = (
+    sa.select(
+        _stock.c.id,
+        _stock.c.product_id,
+        (_stock.c.on_hand - _stock.c.reserved).label("available"),
+        _location.c.kind,
+        _location.c.code,
+        _lot.c.expires_on,
+    )
+    .join(_location, _stock.c.location_id == _location.c.id)
+    .outerjoin(
+        _lot,
+        sa.and_(_lot.c.product_id == _stock.c.product_id, _lot.c.code == _stock.c.lot),
+    )
+    .where(
+        *_drawable(
+            _stock.c,
+            _location.c,
+            _lot.c,
+            sa.bindparam("warehouse_id"),
+            sa.bindparam("product_ids", expanding=True),
+        )
+    )
+    .order_by(_stock.c.id)
+    .with_for_update(of=_stock)
+)

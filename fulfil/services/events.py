@@ -1,5 +1,8 @@
 """Appending to the audit trail, inside the caller's transaction."""
 
+from typing import NamedTuple
+
+import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from fulfil.models import Event
@@ -33,3 +36,63 @@ def record(
 
         webhooks.enqueue(session, event, subject)
     return event
+
+
+class Entry(NamedTuple):
+    """One event for `record_all`: what happened to which row. Order and shipment
+    events carry their subject as webhooks describe it (webhooks.order_described,
+    webhooks.shipment_described), and a shipment's mode and supplier."""
+
+    action: str
+    subject_type: str
+    subject_id: int
+    data: dict
+    described: dict | None = None
+    mode: str = ""
+    supplier_id: int | None = None
+
+
+def record_all(session: Session, entries: list[Entry], *, actor_id: int | None) -> None:
+    """Add audit events, in this order, for rows written without objects (taking in
+    a new order): one INSERT for all, and their webhooks in the same transaction."""
+    from fulfil.services import webhooks  # the outbox, same transaction
+
+    rows = [
+        {
+            "at": utcnow(),
+            "actor_id": actor_id,
+            "action": entry.action,
+            "subject_type": entry.subject_type,
+            "subject_id": entry.subject_id,
+            "data": entry.data,
+            "key": None,
+        }
+        for entry in entries
+    ]
+    wanted = [
+        webhooks.subscribers(session, entry.action, entry.mode, entry.supplier_id)
+        if entry.described is not None
+        else []
+        for entry in entries
+    ]
+    connection = session.connection()
+    if not any(wanted):
+        connection.execute(_INSERT, rows)
+        return
+    ids = connection.execute(_INSERT_RETURNING_IDS, rows).scalars().all()
+    webhooks.enqueue_all(
+        session,
+        [
+            (subscriptions, event_id, row, entry.described)
+            for subscriptions, event_id, row, entry in zip(
+                wanted, ids, rows, entries, strict=True
+            )
+            if subscriptions
+        ],
+    )
+
+
+_INSERT = sa.insert(Event.__table__)
+_INSERT_RETURNING_IDS = _INSERT.returning(
+    Event.__table__.c.id, sort_by_parameter_order=True
+)

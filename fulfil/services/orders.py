@@ -7,7 +7,10 @@ dropship); in-house lines reserve stock at once, the rest is backordered.
 """
 
 import hashlib
-from collections import defaultdict
+from collections import defaultdict, deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import current_app
@@ -15,7 +18,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fulfil.domain.promise import promised_ship_by
-from fulfil.domain.states import CANCELLABLE, ShipmentStatus
+from fulfil.domain.states import CANCELLABLE, OrderStatus, ShipmentStatus, order_status
 from fulfil.errors import (
     InvalidRequest,
     InvalidTransition,
@@ -23,6 +26,7 @@ from fulfil.errors import (
     NotFound,
     OrderConflict,
 )
+from fulfil.extensions import db
 from fulfil.models import (
     FulfilmentMode,
     Order,
@@ -31,6 +35,7 @@ from fulfil.models import (
     ParcelStatus,
     Product,
     Shipment,
+    ShippingMethod,
     Warehouse,
 )
 from fulfil.queries.orders import order_by_external_id
@@ -39,9 +44,11 @@ from fulfil.services import (
     allocation,
     events,
     fulfilment,
+    inventory,
     picking,
     replay_safe,
     unit_of_work,
+    webhooks,
 )
 from fulfil.services.inventory import let_go
 
@@ -52,50 +59,60 @@ def request_digest(request: OrderIn) -> str:
     return hashlib.sha256(request.model_dump_json().encode()).hexdigest()
 
 
-@replay_safe
+@dataclass(frozen=True)
+class Intake:
+    """What taking an order in did. A new order whose every line we pick ourselves
+    comes with `written`, the order as stored, so its answer needs no reading back."""
+
+    order_id: int
+    created: bool
+    written: "WrittenOrder | None" = None
+
+    @property
+    def order(self) -> Order:
+        return db.session.get(Order, self.order_id)
+
+
 def receive_order(
     request: OrderIn, *, source: str = "api", actor_id: int | None = None
 ) -> tuple[Order, bool]:
     """Take an order in, all or nothing. Returns (order, True if new)."""
+    intake = take_order(request, source=source, actor_id=actor_id)
+    return intake.order, intake.created
+
+
+@replay_safe
+def take_order(
+    request: OrderIn, *, source: str = "api", actor_id: int | None = None
+) -> Intake:
+    """Take an order in, all or nothing; the same request again is the first
+    result, the same external id with another request a conflict."""
     digest = request_digest(request)
     with unit_of_work() as session:
-        earlier = session.scalar(
-            sa.select(Order).where(Order.external_id == request.external_id)
+        earlier = (
+            session.connection()
+            .execute(_EARLIER, {"external_id": request.external_id})
+            .first()
         )
         if earlier is not None:
             if earlier.request_hash != digest:
                 raise OrderConflict(external_id=request.external_id)
-            return earlier, False
-        products, warehouse = _check(session, request)
+            return Intake(earlier.id, created=False)
+        products, warehouse, warehouses = _check(session, request)
         in_house = [
             line
             for line in request.lines
             if products[line.sku].fulfilment == FulfilmentMode.IN_HOUSE
         ]
         if warehouse is None:
-            warehouse = _route(session, products, in_house)
-        order = _new_order(request, digest, source, warehouse)
-        for line in request.lines:
-            order.lines.append(
-                OrderLine(
-                    product=products[line.sku],
-                    qty=line.quantity,
-                    unit_price=line.unit_price,
-                )
-            )
-        _split_into_shipments(order)
-        session.add(order)
-        events.record(
-            session,
-            "order.received",
-            order,
-            actor_id=actor_id,
-            external_id=order.external_id,
-            source=source,
-        )
-        for shipment in order.shipments:
-            fulfilment.start(session, shipment, actor_id)
-        return order, True
+            warehouse = _route(session, products, in_house, warehouses)
+        values = _order_values(request, digest, source, warehouse)
+        if len(in_house) == len(request.lines):  # the usual order: one shipment
+            written = _take_in_house(session, request, values, products, warehouse)
+            _record_intake(session, written, source, actor_id)
+            return Intake(written.id, created=True, written=written)
+        order = _take_in_objects(session, request, values, products, actor_id)
+        return Intake(order.id, created=True)
 
 
 def cancel_order(
@@ -201,12 +218,12 @@ def _mark_shipped(session: Session, shipment, report: ShipmentReport, actor_id):
 
 
 def _check(session: Session, request: OrderIn):
-    """Every problem the catalogue and layout find in the request, all at once."""
-    skus = {line.sku for line in request.lines}
-    products = {
-        p.sku: p
-        for p in session.scalars(sa.select(Product).where(Product.sku.in_(skus)))
-    }
+    """Every problem the catalogue and layout find in the request, all at once.
+    Returns the products by SKU and the warehouse named (as plain rows), and every
+    warehouse."""
+    connection = session.connection()
+    skus = list({line.sku for line in request.lines})
+    products = {p.sku: p for p in connection.execute(_PRODUCTS, {"skus": skus})}
     problems = []
     for number, line in enumerate(request.lines):
         product = products.get(line.sku)
@@ -227,28 +244,27 @@ def _check(session: Session, request: OrderIn):
                     % {"sku": line.sku},
                 )
             )
-    physical = any(p.is_physical for p in products.values())
+    physical = any(p.fulfilment != FulfilmentMode.DIGITAL for p in products.values())
     if physical and request.shipping_address is None:
         problems.append(("shipping_address", _l("is required for physical goods")))
+    warehouses = connection.execute(_WAREHOUSES).all()
     warehouse = None
     if request.warehouse:
-        warehouse = session.scalar(
-            sa.select(Warehouse).where(Warehouse.code == request.warehouse.upper())
-        )
+        code = request.warehouse.upper()
+        warehouse = next((w for w in warehouses if w.code == code), None)
         if warehouse is None:
             problems.append(
                 ("warehouse", _l("no warehouse %(code)s") % {"code": request.warehouse})
             )
-    elif physical and not session.scalar(sa.select(Warehouse.id).limit(1)):
+    elif physical and not warehouses:
         problems.append(("warehouse", _l("no warehouse is set up yet")))
     if problems:
         raise InvalidRequest(problems)
-    return products, warehouse
+    return products, warehouse, warehouses
 
 
-def _route(session: Session, products: dict, in_house_lines) -> Warehouse | None:
+def _route(session: Session, products: dict, in_house_lines, warehouses):
     """The warehouse that can serve most in-house units (the first one on ties)."""
-    warehouses = session.scalars(sa.select(Warehouse).order_by(Warehouse.id)).all()
     if not warehouses:
         return None
     need: dict[int, int] = defaultdict(int)
@@ -258,14 +274,15 @@ def _route(session: Session, products: dict, in_house_lines) -> Warehouse | None
         return warehouses[0]
     available = allocation.available_by_warehouse(session, set(need))
 
-    def served(warehouse: Warehouse) -> int:
+    def served(warehouse) -> int:
         stock = available.get(warehouse.id, {})
         return sum(min(stock.get(pid, 0), units) for pid, units in need.items())
 
     return max(warehouses, key=lambda w: (served(w), -w.id))
 
 
-def _new_order(request: OrderIn, digest: str, source: str, warehouse) -> Order:
+def _order_values(request: OrderIn, digest: str, source: str, warehouse) -> dict:
+    """The order's columns."""
     config = current_app.config
     promise = request.promised_ship_by or promised_ship_by(
         request.placed_at,
@@ -275,11 +292,11 @@ def _new_order(request: OrderIn, digest: str, source: str, warehouse) -> Order:
         timezone=warehouse.timezone if warehouse else "UTC",
     )
     address = request.shipping_address
-    return Order(
+    return dict(
         external_id=request.external_id,
         request_hash=digest,
         source=source,
-        warehouse=warehouse,
+        warehouse_id=warehouse.id if warehouse else None,
         placed_at=request.placed_at,
         promised_ship_by=promise,
         customer_name=request.customer.name,
@@ -298,6 +315,39 @@ def _new_order(request: OrderIn, digest: str, source: str, warehouse) -> Order:
     )
 
 
+def _take_in_objects(
+    session: Session, request: OrderIn, values: dict, products: dict, actor_id
+) -> Order:
+    """An order with lines of several fulfilment modes: each mode's shipment starts
+    its own way (fulfilment.start)."""
+    objects = {
+        p.sku: p
+        for p in session.scalars(
+            sa.select(Product).where(Product.id.in_([p.id for p in products.values()]))
+        )
+    }
+    order = Order(**values)
+    for line in request.lines:
+        order.lines.append(
+            OrderLine(
+                product=objects[line.sku], qty=line.quantity, unit_price=line.unit_price
+            )
+        )
+    _split_into_shipments(order)
+    session.add(order)
+    events.record(
+        session,
+        "order.received",
+        order,
+        actor_id=actor_id,
+        external_id=order.external_id,
+        source=order.source,
+    )
+    for shipment in order.shipments:
+        fulfilment.start(session, shipment, actor_id)
+    return order
+
+
 def _split_into_shipments(order: Order) -> None:
     """One shipment per fulfilment mode, and per supplier for dropship."""
     groups: dict[tuple, Shipment] = {}
@@ -310,9 +360,250 @@ def _split_into_shipments(order: Order) -> None:
             groups[key] = Shipment(
                 mode=mode,
                 supplier_id=supplier_id,
-                warehouse_id=order.warehouse.id
-                if order.warehouse and mode == FulfilmentMode.IN_HOUSE
+                warehouse_id=order.warehouse_id
+                if mode == FulfilmentMode.IN_HOUSE
                 else None,
             )
             order.shipments.append(groups[key])
         groups[key].lines.append(line)
+
+
+# -- an order we pick ourselves, written as rows --------------------------------------
+#
+# Most orders are this one: every line in-house, so one shipment whose lines reserve
+# stock at once. It is what fulfilment.start and allocation.allocate_shipment do for
+# objects, written as a handful of statements instead (the lines all at once, no
+# INSERT … RETURNING per line and event), and it keeps what it wrote to answer with.
+
+
+@dataclass
+class WrittenShipment:
+    """A shipment as stored, with what the API shows of it."""
+
+    id: int
+    mode: FulfilmentMode
+    status: ShipmentStatus
+    warehouse_id: int | None
+    lines: list["WrittenLine"] = field(default_factory=list)
+    supplier = None
+    carrier = tracking_number = tracking_url = ""
+    shipped_at = delivered_at = None
+
+
+@dataclass
+class WrittenLine:
+    """An order line as stored: its product (id, sku, name, fulfilment) and the
+    units reserved for it."""
+
+    id: int
+    product: object
+    qty: int
+    unit_price: Decimal
+    shipment: WrittenShipment
+    reserved: int
+    grants = ()
+
+    @property
+    def shipment_id(self) -> int:
+        return self.shipment.id
+
+
+@dataclass
+class WrittenOrder:
+    """An order as stored, with the same attributes as the Order it now is."""
+
+    id: int
+    external_id: str
+    status: OrderStatus
+    warehouse: object  # (id, code, timezone)
+    placed_at: datetime
+    promised_ship_by: datetime
+    customer_name: str
+    customer_email: str
+    customer_phone: str
+    ship_name: str
+    ship_line1: str
+    ship_line2: str
+    ship_postal_code: str
+    ship_city: str
+    ship_country: str
+    shipping_method: ShippingMethod
+    pickup_point_id: str
+    appointment_start: datetime | None
+    appointment_end: datetime | None
+    source: str
+    lines: list[WrittenLine] = field(default_factory=list)
+    shipments: list[WrittenShipment] = field(default_factory=list)
+
+    shipping_address = Order.shipping_address  # the same address, the same shape
+
+
+def _take_in_house(
+    session: Session, request: OrderIn, values: dict, products: dict, warehouse
+) -> WrittenOrder:
+    """Store an order whose lines are all in-house, reserving at once what its
+    warehouse has (allocation.draw_for_new_lines locks those rows), backordering the
+    rest."""
+    wanted = [(products[line.sku].id, line.quantity) for line in request.lines]
+    draws = allocation.draw_for_new_lines(session, warehouse.id, wanted)
+    complete = all(
+        sum(units for _, units in draw) == qty
+        for draw, (_, qty) in zip(draws, wanted, strict=True)
+    )
+    shipment_status = S.ALLOCATED if complete else S.BACKORDERED
+    status = order_status([shipment_status])
+    connection = session.connection()
+    order_id = connection.execute(_NEW_ORDER, values | {"status": status}).scalar_one()
+    shipment = WrittenShipment(
+        id=0,
+        mode=FulfilmentMode.IN_HOUSE,
+        status=shipment_status,
+        warehouse_id=warehouse.id,
+    )
+    shipment.id = connection.execute(
+        _NEW_SHIPMENT,
+        {
+            "order_id": order_id,
+            "mode": shipment.mode,
+            "status": shipment.status,
+            "warehouse_id": shipment.warehouse_id,
+        },
+    ).scalar_one()
+    connection.execute(
+        _NEW_LINES,
+        [
+            {
+                "order_id": order_id,
+                "shipment_id": shipment.id,
+                "product_id": product_id,
+                "qty": qty,
+                "unit_price": line.unit_price,
+            }
+            for line, (product_id, qty) in zip(request.lines, wanted, strict=True)
+        ],
+    )
+    # Which id each line got, matched by content (nothing promises ids in the order
+    # of the rows sent); lines alike in product and units are alike in what they
+    # reserve too, so their order among themselves does not matter.
+    waiting: dict[tuple, deque] = defaultdict(deque)
+    for number, key in enumerate(wanted):
+        waiting[key].append(number)
+    by_id = {p.id: p for p in products.values()}
+    written = WrittenOrder(
+        id=order_id,
+        status=status,
+        warehouse=warehouse,
+        **{k: v for k, v in values.items() if k not in _NOT_SHOWN},
+    )
+    holds = []
+    for row in connection.execute(_LINES_OF, {"order_id": order_id}):
+        number = waiting[(row.product_id, row.qty)].popleft()
+        draw = draws[number]
+        holds += [
+            (stock_id, units, written.external_id, row.id) for stock_id, units in draw
+        ]
+        line = WrittenLine(
+            id=row.id,
+            product=by_id[row.product_id],
+            qty=row.qty,
+            unit_price=row.unit_price,
+            shipment=shipment,
+            reserved=sum(units for _, units in draw),
+        )
+        written.lines.append(line)
+        shipment.lines.append(line)
+    written.shipments.append(shipment)
+    if holds:
+        inventory.hold_rows(session, holds)
+    _as_read_back(written)
+    return written
+
+
+def _as_read_back(written: WrittenOrder) -> None:
+    """Moments in UTC, as the database gives them back."""
+    for name in (
+        "placed_at",
+        "promised_ship_by",
+        "appointment_start",
+        "appointment_end",
+    ):
+        moment = getattr(written, name)
+        if moment is not None:
+            setattr(written, name, moment.astimezone(UTC))
+
+
+def _record_intake(
+    session: Session, written: WrittenOrder, source: str, actor_id: int | None
+) -> None:
+    """The events (and webhooks) fulfilment.start would record for these rows."""
+    external_id = written.external_id
+    shipment = written.shipments[0]
+    entries = [
+        events.Entry(
+            "order.received",
+            Order.__tablename__,
+            written.id,
+            {"external_id": external_id, "source": source},
+            webhooks.order_described(
+                written.id, external_id, OrderStatus.RECEIVED.value
+            ),
+        ),
+        events.Entry(
+            f"shipment.{shipment.status.value}",
+            Shipment.__tablename__,
+            shipment.id,
+            {"order": external_id, "mode": shipment.mode.value},
+            webhooks.shipment_described(
+                shipment_id=shipment.id,
+                external_id=external_id,
+                mode=shipment.mode.value,
+                status=shipment.status.value,
+                supplier=None,
+                carrier="",
+                tracking_number="",
+                tracking_url="",
+                lines=[
+                    {"sku": ln.product.sku, "name": ln.product.name, "quantity": ln.qty}
+                    for ln in shipment.lines
+                ],
+                shipping_address=written.shipping_address,
+            ),
+            mode=shipment.mode.value,
+        ),
+        events.Entry(
+            f"order.{written.status.value}",
+            Order.__tablename__,
+            written.id,
+            {"external_id": external_id},
+            webhooks.order_described(written.id, external_id, written.status.value),
+        ),
+    ]
+    events.record_all(session, entries, actor_id=actor_id)
+
+
+_NOT_SHOWN = frozenset({"request_hash", "warehouse_id"})
+_orders, _lines = Order.__table__, OrderLine.__table__
+_EARLIER = sa.select(_orders.c.id, _orders.c.request_hash).where(
+    _orders.c.external_id == sa.bindparam("external_id")
+)
+_products = Product.__table__
+_PRODUCTS = sa.select(
+    _products.c.id,
+    _products.c.sku,
+    _products.c.name,
+    _products.c.fulfilment,
+    _products.c.supplier_id,
+    _products.c.active,
+).where(_products.c.sku.in_(sa.bindparam("skus", expanding=True)))
+_warehouses = Warehouse.__table__
+_WAREHOUSES = sa.select(
+    _warehouses.c.id, _warehouses.c.code, _warehouses.c.timezone
+).order_by(_warehouses.c.id)
+_NEW_ORDER = sa.insert(_orders).returning(_orders.c.id)
+_NEW_SHIPMENT = sa.insert(Shipment.__table__).returning(Shipment.__table__.c.id)
+_NEW_LINES = sa.insert(_lines)
+_LINES_OF = (
+    sa.select(_lines.c.id, _lines.c.product_id, _lines.c.qty, _lines.c.unit_price)
+    .where(_lines.c.order_id == sa.bindparam("order_id"))
+    .order_by(_lines.c.id)
+)

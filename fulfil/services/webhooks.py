@@ -181,29 +181,18 @@ def resend(delivery_id: int, *, actor_id: int | None = None) -> WebhookDelivery:
 
 def enqueue(session: Session, event: Event, subject) -> None:
     """Write one delivery per interested subscription, in the caller's transaction."""
-    if event.action not in EVENT_TYPES:
-        return
-    subscriptions = _active_subscriptions(session)
-    if not subscriptions:
-        return
     shipment = subject if isinstance(subject, Shipment) else None
-    mode = shipment.mode.value if shipment else ""
-    supplier_id = shipment.supplier_id if shipment else None
-    wanted = [s for s in subscriptions if s.wants(event.action, mode, supplier_id)]
+    wanted = subscribers(
+        session,
+        event.action,
+        shipment.mode.value if shipment else "",
+        shipment.supplier_id if shipment else None,
+    )
     if not wanted:
         return
     if event.id is None:
         session.flush()
-    body = json.dumps(
-        {
-            "id": f"evt_{event.id}",
-            "type": event.action,
-            "created_at": event.at.isoformat(),
-            "data": _describe(subject) | {"event": event.data},
-        },
-        separators=(",", ":"),
-        default=str,
-    )
+    body = _payload(event.id, event.action, event.at, event.data, _describe(subject))
     for subscription in wanted:
         session.add(
             WebhookDelivery(
@@ -216,6 +205,88 @@ def enqueue(session: Session, event: Event, subject) -> None:
         )
 
 
+def subscribers(
+    session: Session, action: str, mode: str = "", supplier_id: int | None = None
+) -> list[WebhookSubscription]:
+    """The active subscriptions that want an event (of a shipment's mode and
+    supplier)."""
+    if action not in EVENT_TYPES:
+        return []
+    return [
+        s for s in _active_subscriptions(session) if s.wants(action, mode, supplier_id)
+    ]
+
+
+def enqueue_all(session: Session, events: list[tuple]) -> None:
+    """Write the deliveries of events stored without objects (events.record_all):
+    each (subscriptions, event id, event row, subject described), in one INSERT."""
+    rows = []
+    for subscriptions, event_id, event, described in events:
+        body = _payload(
+            event_id, event["action"], event["at"], event["data"], described
+        )
+        rows += [
+            {
+                "subscription_id": subscription.id,
+                "event_id": event_id,
+                "event_type": event["action"],
+                "payload": body,
+                "next_attempt_at": event["at"],
+            }
+            for subscription in subscriptions
+        ]
+    session.connection().execute(sa.insert(WebhookDelivery.__table__), rows)
+
+
+def order_described(order_id: int, external_id: str, status: str) -> dict:
+    """An order as its webhooks describe it."""
+    return {"order": {"id": order_id, "external_id": external_id, "status": status}}
+
+
+def shipment_described(
+    *,
+    shipment_id: int,
+    external_id: str,
+    mode: str,
+    status: str,
+    supplier: str | None,
+    carrier: str,
+    tracking_number: str,
+    tracking_url: str,
+    lines: list[dict],
+    shipping_address: dict,
+) -> dict:
+    """A shipment as its webhooks describe it: lines are {sku, name, quantity}."""
+    return {
+        "shipment": {
+            "id": shipment_id,
+            "order_external_id": external_id,
+            "mode": mode,
+            "status": status,
+            "supplier": supplier,
+            "carrier": carrier,
+            "tracking_number": tracking_number,
+            "tracking_url": tracking_url,
+            "lines": lines,
+            "shipping_address": shipping_address,
+        }
+    }
+
+
+def _payload(event_id: int, action: str, at, data: dict, described: dict) -> str:
+    """The exact body that is signed and sent."""
+    return json.dumps(
+        {
+            "id": f"evt_{event_id}",
+            "type": action,
+            "created_at": at.isoformat(),
+            "data": described | {"event": data},
+        },
+        separators=(",", ":"),
+        default=str,
+    )
+
+
 def _active_subscriptions(session: Session) -> list[WebhookSubscription]:
     """Read once per transaction (taking one order in records several events), and
     without flushing first: what is pending does not change who is subscribed."""
@@ -226,46 +297,33 @@ def _active_subscriptions(session: Session) -> list[WebhookSubscription]:
     if cached is not None and cached[0] is transaction:
         return cached[1]
     with session.no_autoflush:
-        found = list(
-            session.scalars(
-                sa.select(WebhookSubscription).where(
-                    WebhookSubscription.active.is_(True)
-                )
-            )
-        )
+        found = list(session.scalars(_ACTIVE))
     session.info[_SUBSCRIPTIONS] = (transaction, found)
     return found
 
 
 _SUBSCRIPTIONS = "fulfil_webhook_subscriptions"  # (transaction, subscriptions)
+# Built once: every order taken in asks (a statement is cheaper reused than rebuilt).
+_ACTIVE = sa.select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
 
 
 def _describe(subject) -> dict:
     if isinstance(subject, Order):
-        return {
-            "order": {
-                "id": subject.id,
-                "external_id": subject.external_id,
-                "status": subject.status.value,
-            }
-        }
+        return order_described(subject.id, subject.external_id, subject.status.value)
     if isinstance(subject, Shipment):
-        order = subject.order
-        return {
-            "shipment": {
-                "id": subject.id,
-                "order_external_id": order.external_id,
-                "mode": subject.mode.value,
-                "status": subject.status.value,
-                "supplier": subject.supplier.code if subject.supplier else None,
-                "carrier": subject.carrier,
-                "tracking_number": subject.tracking_number,
-                "tracking_url": subject.tracking_url,
-                "lines": [
-                    {"sku": ln.product.sku, "name": ln.product.name, "quantity": ln.qty}
-                    for ln in subject.lines
-                ],
-                "shipping_address": order.shipping_address,
-            }
-        }
+        return shipment_described(
+            shipment_id=subject.id,
+            external_id=subject.order.external_id,
+            mode=subject.mode.value,
+            status=subject.status.value,
+            supplier=subject.supplier.code if subject.supplier else None,
+            carrier=subject.carrier,
+            tracking_number=subject.tracking_number,
+            tracking_url=subject.tracking_url,
+            lines=[
+                {"sku": ln.product.sku, "name": ln.product.name, "quantity": ln.qty}
+                for ln in subject.lines
+            ],
+            shipping_address=subject.order.shipping_address,
+        )
     return {}

@@ -6,11 +6,12 @@ from datetime import date, timedelta
 import pytest
 import sqlalchemy as sa
 
-from fulfil.domain.states import ShipmentStatus
+from fulfil.domain.states import OrderStatus, ShipmentStatus
 from fulfil.extensions import db
 from fulfil.models import LocationKind, Order, Reservation, Stock
-from fulfil.services import fulfilment, inventory, layout, unit_of_work
-from tests.conftest import order_payload, row_counts
+from fulfil.schemas import OrderIn
+from fulfil.services import fulfilment, inventory, layout, orders, unit_of_work
+from tests.conftest import assert_ledger_balanced, order_payload, row_counts
 
 ORDERS = "/api/v1/orders"
 
@@ -374,6 +375,110 @@ def test_delivery_details_are_kept(shop):
     assert first["appointment"]["start"].startswith("2026-12-02T08:00:00")
     assert second["pickup_point_id"] == "DHL-PACKSTATION-112"
     assert second["shipping_address"]["country"] == "DE"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {},
+        {
+            "placed_at": "2026-11-26T23:59:59.123456-05:00",
+            "promised_ship_by": "2026-11-30T10:00:00+09:00",
+            "customer": {"name": "  Kim  ", "phone": "+49 221 1234"},
+            "shipping_address": order_payload()["shipping_address"]
+            | {"line2": "Hinterhaus", "country": "de"},
+        },
+        {
+            "shipping_method": "appointment",
+            "appointment": {
+                "start": "2026-12-02T08:00:00+01:00",
+                "end": "2026-12-02T12:00:00+01:00",
+            },
+        },
+        {"shipping_method": "pickup_point", "pickup_point_id": "DHL-112"},
+        {
+            "lines": [
+                line("SKU-0002", 3, "1"),
+                line("SKU-0001", 2, "9.9"),
+                {"sku": "SKU-0002", "quantity": 3},
+                line("SKU-0001", 4, "0.05"),
+                line("SKU-0003", 1, 12),
+            ]
+        },
+        {"lines": [line("SKU-0002", 2), line("SKU-0003", 1), line("SKU-DL", 1)]},
+    ],
+    ids=["plain", "offsets-and-details", "appointment", "pickup", "many", "mixed"],
+)
+def test_the_answer_to_a_new_order_is_what_reading_it_back_shows(
+    shop, loc, make_product, change
+):
+    stock_up(make_product("SKU-0002"), loc("A-01-2-A"), 4, "open-2")
+    make_product("SKU-0003")  # none in stock: backordered
+    make_product("SKU-DL", fulfilment="digital", download_file="guide.pdf")
+
+    taken = shop.post(ORDERS, json=order_payload(**change))
+
+    assert taken.status_code == 201, taken.get_data(as_text=True)
+    stored = shop.get(f"{ORDERS}/SHOP-1001").get_json()
+    assert stored.pop("timeline")
+    assert taken.get_json() == stored | {"timeline": None}
+
+
+def test_lines_alike_reserve_one_after_the_other_and_the_rest_waits(shop, loc):
+    body = order_payload(lines=[line("SKU-0001", 3), line("SKU-0001", 3)])
+
+    order = shop.post(ORDERS, json=body).get_json()
+
+    assert [ln["allocation"] for ln in order["lines"]] == [
+        {"state": "allocated", "allocated": 3, "backordered": 0},
+        {"state": "partial", "allocated": 2, "backordered": 1},
+    ]
+    assert order["status"] == "backordered"
+    product = db.session.scalar(sa.select(Stock).limit(1)).product
+    assert reserved_at(product, loc("A-01-1-A")) == 5
+    held = db.session.execute(
+        sa.select(Reservation.order_line_id, Reservation.qty).order_by(
+            Reservation.order_line_id
+        )
+    ).all()
+    assert [qty for _, qty in held] == [3, 2]
+    assert_ledger_balanced()
+
+
+def test_a_new_orders_timeline_says_what_happened_in_order(shop):
+    shop.post(ORDERS, json=order_payload(lines=[line("SKU-0001", 9)]))
+
+    timeline = shop.get(f"{ORDERS}/SHOP-1001").get_json()["timeline"]
+
+    assert [(e["action"], e["data"]) for e in timeline] == [
+        ("order.received", {"external_id": "SHOP-1001", "source": "api:test shop"}),
+        ("shipment.backordered", {"order": "SHOP-1001", "mode": "in_house"}),
+        ("order.backordered", {"external_id": "SHOP-1001"}),
+    ]
+    assert all(e["actor"] is None for e in timeline)
+
+
+def test_orders_taken_in_within_one_larger_change_reserve_each_unit_once(
+    app, shop, loc, make_product
+):
+    make_product("SKU-DL", fulfilment="digital", download_file="guide.pdf")
+    product = db.session.scalar(sa.select(Stock).limit(1)).product
+    in_house = OrderIn.model_validate(order_payload("ONE", lines=[line("SKU-0001", 2)]))
+    mixed = OrderIn.model_validate(
+        order_payload("TWO", lines=[line("SKU-0001", 3), line("SKU-DL", 1)])
+    )
+    db.session.rollback()
+
+    with unit_of_work() as session:
+        stock = session.scalar(sa.select(Stock).where(Stock.product_id == product.id))
+        assert stock.reserved == 0  # loaded before either order reserves from it
+        first, _ = orders.receive_order(in_house)  # rows written directly
+        second, _ = orders.receive_order(mixed)  # objects: it builds on `stock`
+
+    assert (first.status, second.status) == (OrderStatus.ALLOCATED,) * 2
+    assert reserved_at(product, loc("A-01-1-A")) == 5
+    assert db.session.scalar(sa.select(sa.func.sum(Reservation.qty))) == 5
+    assert_ledger_balanced()
 
 
 def test_the_openapi_description_lists_every_operation(client):

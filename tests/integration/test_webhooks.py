@@ -372,6 +372,50 @@ def test_subscriptions_hear_only_the_events_and_modes_they_asked_for(
     assert payload["data"]["shipment"]["lines"][0]["sku"] == "SKU-3PL"
 
 
+def test_a_new_orders_webhooks_describe_it_as_each_event_saw_it(shop, receiver):
+    webhooks.subscribe(receiver.url, ["*"])
+
+    take_order(shop, lines=[{"sku": "SKU-0001", "quantity": 12}])  # 10 in stock
+
+    order = db.session.scalar(sa.select(Order))
+    shipment = order.shipments[0]
+    recorded = db.session.scalars(sa.select(Event).order_by(Event.id)).all()[-3:]
+    sent = deliveries()
+    assert [d.event_id for d in sent] == [e.id for e in recorded]
+    payloads = [json.loads(d.payload) for d in sent]
+    for payload, event, delivery in zip(payloads, recorded, sent, strict=True):
+        assert payload["id"] == f"evt_{event.id}"
+        assert payload["type"] == event.action == delivery.event_type
+        assert datetime.fromisoformat(payload["created_at"]) == aware(event.at)
+        assert aware(delivery.next_attempt_at) == aware(event.at)
+        assert payload["data"]["event"] == event.data
+    assert [p["type"] for p in payloads] == [
+        "order.received",
+        "shipment.backordered",
+        "order.backordered",
+    ]
+    assert payloads[0]["data"]["order"] == {
+        "id": order.id,
+        "external_id": "SHOP-1001",
+        "status": "received",
+    }
+    assert payloads[1]["data"]["shipment"] == {
+        "id": shipment.id,
+        "order_external_id": "SHOP-1001",
+        "mode": "in_house",
+        "status": "backordered",
+        "supplier": None,
+        "carrier": "",
+        "tracking_number": "",
+        "tracking_url": "",
+        "lines": [
+            {"sku": "SKU-0001", "name": order.lines[0].product.name, "quantity": 12}
+        ],
+        "shipping_address": order.shipping_address,
+    }
+    assert payloads[2]["data"]["order"]["status"] == "backordered"
+
+
 def test_a_subscription_is_checked_before_it_is_stored(app):
     with pytest.raises(InvalidInput, match="url"):
         webhooks.subscribe("ftp://shop.example/hooks", ["*"])
