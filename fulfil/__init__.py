@@ -53,6 +53,7 @@ def _init_extensions(app: Flask) -> None:
     from fulfil import models  # noqa: F401  (registers the tables for Alembic)
     from fulfil.extensions import (
         babel,
+        compress,
         csrf,
         db,
         htmx,
@@ -61,6 +62,7 @@ def _init_extensions(app: Flask) -> None:
         migrate,
         talisman,
     )
+    from fulfil.web import assets
     from fulfil.web.i18n import select_locale
     from fulfil.web.session import load_user, unauthorized
 
@@ -74,6 +76,8 @@ def _init_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     htmx.init_app(app)
+    compress.init_app(app)
+    assets.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"

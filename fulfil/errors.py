@@ -203,6 +203,11 @@ class NothingToUndo(ScanRefused):
     message = _l("There is no pick to undo on this list.")
 
 
+class ListChanged(ScanRefused):
+    status = 409
+    message = _l("The list changed meanwhile: this scan was meant for bin %(bin)s.")
+
+
 class ListComplete(ScanRefused):
     status = 409
     message = _l("Everything on this list is picked.")

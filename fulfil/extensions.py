@@ -2,6 +2,7 @@
 
 import sqlalchemy as sa
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_htmx import HTMX
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
@@ -34,3 +35,4 @@ babel = Babel()
 htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address)
 talisman = Talisman()
+compress = Compress()  # brotli, zstd or gzip: what the browser takes

@@ -29,6 +29,7 @@ SCREENS = {
         ("pick-task", "/pick/", lambda p: p.get_by_role("button", name=START).click()),
         ("pick-wrong", "/pick/", lambda p: _start_and_scan(p, "NOT-A-BIN")),
         ("pick-at-bin", "/pick/", lambda p: _start_and_scan(p, None)),
+        ("pick-offline", "/pick/", lambda p: _scan_offline(p)),
     ],
     "packer": [
         ("pack-home", "/pack/", None),
@@ -74,6 +75,17 @@ def _start_and_scan(page, code: str | None) -> None:
     page.wait_for_timeout(500)
 
 
+def _scan_offline(page) -> None:
+    """The list on the phone, the Wi-Fi gone, the bin scanned and kept for later."""
+    page.get_by_role("button", name=START).click()
+    page.locator("[data-offline-ready]").wait_for(state="attached")
+    page.context.set_offline(True)
+    page.locator("#scan-code:focus").wait_for()
+    page.keyboard.type(page.locator("#task .location").inner_text())
+    page.keyboard.press("Enter")
+    page.wait_for_timeout(300)
+
+
 def _scan(page, label: str, code: str) -> None:
     field = page.locator("input[autofocus]")
     if not field.count():
@@ -95,6 +107,7 @@ def main(base: str, out: Path) -> None:
             page.goto(base + "/login")
             page.screenshot(path=out / f"{language}-login.png", full_page=True)
             for user, screens in SCREENS.items():
+                context.set_offline(False)
                 context.clear_cookies()
                 page.goto(base + "/login")
                 page.locator("details.password-login summary").click()
@@ -103,6 +116,7 @@ def main(base: str, out: Path) -> None:
                 page.locator("input[name=password]").press("Enter")
                 page.wait_for_load_state()
                 for name, path, action in screens:
+                    context.set_offline(False)
                     page.goto(base + path)
                     if action:
                         action(page)

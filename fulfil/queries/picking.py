@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 
+from fulfil.domain import gs1
 from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import NotFound
 from fulfil.extensions import db
@@ -66,6 +67,49 @@ def list_view(pick_list_id: int) -> ListView:
     tasks = pick_list.tasks
     done = sum(1 for t in tasks if t.status != TaskStatus.OPEN)
     return ListView(pick_list, current_task(pick_list), done, len(tasks))
+
+
+def device_copy(view: ListView) -> dict:
+    """Everything a handheld needs to check scans against the list without the
+    network: every task in walking order with its bin, the product codes it accepts
+    (each GTIN form, the SKU), lot and units left. Plain JSON values."""
+    pick_list = view.pick_list
+    codes = {}
+    for task in pick_list.tasks:
+        product = task.product
+        if product.id not in codes:
+            accepted = gs1.product_codes(product.barcode) if product.barcode else set()
+            codes[product.id] = sorted(accepted | {product.sku})
+    return {
+        "list": pick_list.id,
+        "picker": pick_list.picker_id,
+        "status": pick_list.status.value,
+        # every accepted action is one logged scan: the device counts along, so it
+        # can tell its own copy from an older one (a page kept by the service worker)
+        "rev": db.session.scalar(
+            sa.select(sa.func.count(PickScan.id)).where(
+                PickScan.pick_list_id == pick_list.id, PickScan.accepted.is_(True)
+            )
+        ),
+        "tasks": [
+            {
+                "id": task.id,
+                "status": task.status.value,
+                "location": task.location.code,
+                "sku": task.product.sku,
+                "name": task.product.name,
+                "codes": codes[task.product_id],
+                "lot": task.lot,
+                "remaining": task.remaining,
+                "picked": task.picked,
+                "at_location": task.at_location,
+                "skipped": task.skipped,
+                "slot": task.slot.number,
+                "tote": task.slot.tote.code,
+            }
+            for task in sorted(pick_list.tasks, key=lambda t: t.sequence)
+        ],
+    }
 
 
 def waiting_lists(warehouse_id: int) -> int:

@@ -17,7 +17,9 @@ from fulfil.domain import gs1
 from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import (
     BinFirst,
+    FulfilError,
     InvalidInput,
+    ListChanged,
     ListClosed,
     ListComplete,
     NotFound,
@@ -138,11 +140,15 @@ def scan(
     scan_id: str,
     code: str,
     qty: int | None = None,
+    offline: bool = False,
+    for_task: int | None = None,
 ) -> Outcome:
     """A bin label or product barcode scanned for the current task.
 
     The bin first; then each product scan counts one unit, or `qty` units when the
-    picker keyed a quantity (or the GS1 code carries a count).
+    picker keyed a quantity (or the GS1 code carries a count). A scan the device
+    confirmed `offline` names the task it was checked against (`for_task`): if the
+    list has moved on meanwhile it is refused, and its refusal goes to the manager.
     """
     code = (code or "").strip()
     if not code:
@@ -153,6 +159,9 @@ def scan(
         )
 
     def act(session: Session, pick_list: PickList, task: PickTask) -> PickScan:
+        if for_task is not None and task.id != for_task:
+            meant = session.get(PickTask, for_task)
+            raise ListChanged(bin=meant.location.code if meant else "?")
         if not task.at_location:
             if _is_location(code, task):
                 task.at_location = True
@@ -168,7 +177,7 @@ def scan(
             )
         return _pick(session, pick_list, task, code, qty, scan_id)
 
-    return _apply(pick_list_id, picker_id, scan_id, code, act)
+    return _apply(pick_list_id, picker_id, scan_id, code, act, offline=offline)
 
 
 def short_pick(
@@ -282,7 +291,13 @@ def drop_shipment(session: Session, shipment_id: int, actor_id: int | None) -> N
 
 # -- the frame every action runs in ----------------------------------------------------
 def _apply(
-    pick_list_id: int, picker_id: int, scan_id: str, code: str, act, needs_task=True
+    pick_list_id: int,
+    picker_id: int,
+    scan_id: str,
+    code: str,
+    act,
+    needs_task=True,
+    offline=False,
 ) -> Outcome:
     scan_id = (scan_id or "").strip()
     if not 8 <= len(scan_id) <= 64:
@@ -303,8 +318,13 @@ def _apply(
             act(session, pick_list, task)
             return Outcome(True, "", pick_list.id)
     except ScanRefused as refusal:
-        _log_refusal(pick_list_id, picker_id, scan_id, code, refusal)
+        _log_refusal(pick_list_id, picker_id, scan_id, code, refusal, offline)
         return Outcome(False, str(refusal), pick_list_id)
+    except (NotYourList, ListClosed) as refusal:
+        # the picker was offline while a manager took the list: the manager must know
+        if offline:
+            _log_refusal(pick_list_id, picker_id, scan_id, code, refusal, offline)
+        raise
     except IntegrityError:
         # the same scan id arrived twice at once and the twin committed first
         with unit_of_work() as session:
@@ -322,13 +342,31 @@ def _replayed(earlier: PickScan, pick_list_id: int, picker_id: int) -> Outcome:
     return Outcome(earlier.accepted, earlier.message, pick_list_id, replayed=True)
 
 
-def _log_refusal(pick_list_id, picker_id, scan_id, code, refusal: ScanRefused) -> None:
-    """Keep the refusal (and nothing else): it counts as a wrong scan caught."""
+def _log_refusal(
+    pick_list_id, picker_id, scan_id, code, refusal: FulfilError, offline: bool
+) -> None:
+    """Keep the refusal (and nothing else): it counts as a wrong scan caught. A scan
+    the device had already confirmed offline also goes to the exceptions queue: the
+    picker believed it counted."""
     with unit_of_work() as session:
         if session.scalar(sa.select(PickScan.id).where(PickScan.scan_id == scan_id)):
             return  # a twin of this scan got here first
         pick_list = session.get(PickList, pick_list_id)
         task = current_task(pick_list)
+        if offline:
+            session.add(
+                PickException(
+                    warehouse_id=pick_list.warehouse_id,
+                    kind=ExceptionKind.REFUSED_SCAN,
+                    pick_list_id=pick_list.id,
+                    task_id=task.id if task else None,
+                    location_id=task.location_id if task else None,
+                    product_id=task.product_id if task else None,
+                    order_line_id=task.order_line_id if task else None,
+                    note=f"{code[:100]}: {refusal}"[:300],
+                    reported_by_id=picker_id,
+                )
+            )
         session.add(
             PickScan(
                 scan_id=scan_id,

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -47,7 +47,27 @@ def pick_list(pick_list_id: int):
     view = queries.list_view(pick_list_id)
     if view.pick_list.picker_id != current_user.id:
         return redirect(url_for("picking.home"))
-    return page_or_fragment("picking/list.html", "picking/_task.html", view=view)
+    if wants_fragment():
+        return page_or_fragment("picking/list.html", "picking/_task.html", view=view)
+    # the page carries the device's copy of the list: claimed means kept on the device
+    return page_or_fragment(
+        "picking/list.html",
+        "picking/_task.html",
+        view=view,
+        device_copy=queries.device_copy(view),
+        offline_texts=_offline_texts(),
+    )
+
+
+@bp.get("/lists/<int:pick_list_id>/device-copy")
+def device_copy(pick_list_id: int):
+    """The list as the handheld keeps it, fetched again after the list changed."""
+    view = queries.list_view(pick_list_id)
+    if view.pick_list.picker_id != current_user.id:
+        return _json_refusal(NotYourList(id=pick_list_id))
+    response = jsonify(queries.device_copy(view))
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.post("/lists/<int:pick_list_id>/scan")
@@ -60,6 +80,8 @@ def scan(pick_list_id: int):
             scan_id=scan_id,
             code=request.form.get("code", ""),
             qty=whole_number("qty", _("Quantity"), required=False),
+            offline=request.form.get("offline") == "1",
+            for_task=request.form.get("for_task", type=int),
         ),
     )
 
@@ -131,16 +153,55 @@ def _act(pick_list_id: int, action):
     with green or red feedback, or (without JavaScript) the page again."""
     try:
         outcome = action(request.form.get("scan_id", ""))
-    except InvalidInput as problem:
-        return _answer(pick_list_id, False, str(problem), 400)
-    except (NotYourList, ListClosed) as refusal:  # nothing of the list to show
-        return _answer(None, False, str(refusal), refusal.status)
+    except (InvalidInput, NotYourList, ListClosed) as refusal:
+        if _wants_json():
+            return _json_refusal(refusal)
+        if isinstance(refusal, InvalidInput):
+            return _answer(pick_list_id, False, str(refusal), 400)
+        return _answer(None, False, str(refusal), refusal.status)  # nothing to show
+    if _wants_json():  # a device replaying its offline queue: the verdict, no page
+        return jsonify(
+            accepted=outcome.accepted,
+            message=outcome.message,
+            replayed=outcome.replayed,
+        ), 200 if outcome.accepted else 422
     return _answer(
         pick_list_id,
         outcome.accepted,
         outcome.message,
         200 if outcome.accepted else 422,
     )
+
+
+def _offline_texts() -> dict[str, str]:
+    """What the device says when it checks a scan itself: the server's own words."""
+    return {
+        "wrong_bin": _("Wrong bin %(scanned)s. Go to %(expected)s."),
+        "bin_first": _("Scan the bin label %(expected)s first."),
+        "wrong_product": _("Wrong product %(scanned)s. Take %(expected)s."),
+        "wrong_lot": _("Wrong lot %(scanned)s. Take lot %(expected)s."),
+        "too_many": _("Only %(left)s left to pick here, not %(qty)s."),
+        "list_complete": _("Everything on this list is picked."),
+        "confirmed_offline": _("Confirmed on this phone"),
+        "task_of": _("Task %(n)s of %(total)s"),
+        "list": _("List %(id)s"),
+        "picked": _("%(n)s picked"),
+        "lot": _("Lot"),
+        "scan_product": _("Scan the product, one scan per unit."),
+        "go_to_bin": _("Go to the bin and scan its label."),
+        "offline": _("No network. Keep picking: scans waiting on this phone: %(n)s"),
+        "sending": _("Network back. Sending the waiting scans: %(n)s"),
+        "sent": _("Every waiting scan was sent."),
+        "login": _("Log in again to send the waiting scans: %(n)s"),
+    }
+
+
+def _wants_json() -> bool:
+    return request.accept_mimetypes.best == "application/json"
+
+
+def _json_refusal(refusal: FulfilError):
+    return jsonify(accepted=False, message=str(refusal), replayed=False), refusal.status
 
 
 def _answer(pick_list_id: int | None, accepted: bool, message: str, status: int):

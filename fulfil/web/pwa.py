@@ -21,7 +21,10 @@ SHELL_FILES = (
     "css/app.css",
     "js/app.js",
     "js/picking.js",
+    "js/gs1.js",
+    "js/offline.js",
     "vendor/htmx.min.js",
+    "vendor/idb-keyval.js",
     "icons/icon.svg",
     "icons/icon-192.png",
 )
@@ -46,6 +49,11 @@ def shell_version() -> str:
     return current_app.config.get("SHELL_VERSION") or _version_of(
         current_app.static_folder
     )
+
+
+@bp.app_context_processor
+def release() -> dict:
+    return {"release": shell_version}
 
 
 @bp.get("/manifest.webmanifest")

@@ -44,12 +44,18 @@
       osc.stop(audio.currentTime + (ok ? 0.12 : 0.45));
     } catch (e) { /* no audio: the colour and the text still say it */ }
   }
+  function feedback(ok) {
+    tone(ok);
+    if (navigator.vibrate) navigator.vibrate(ok ? 40 : [120, 60, 120]);
+  }
   document.addEventListener("htmx:afterSettle", function (event) {
     var task = event.detail.elt.id === "task" ? event.detail.elt : document.getElementById("task");
     if (!task) return;
-    if (task.classList.contains("task--ok")) { tone(true); if (navigator.vibrate) navigator.vibrate(40); }
-    if (task.classList.contains("task--bad")) { tone(false); if (navigator.vibrate) navigator.vibrate([120, 60, 120]); }
+    if (task.classList.contains("task--ok")) feedback(true);
+    if (task.classList.contains("task--bad")) feedback(false);
   });
+  // offline.js confirms scans without a swap, with the same sound and buzz
+  window.FulfilPicking = { feedback: feedback };
 
   // "Type a code" opens the on-screen keyboard; scanning keeps it closed.
   document.addEventListener("click", function (event) {

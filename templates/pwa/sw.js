@@ -10,12 +10,23 @@ self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
 });
 
+// A page kept under an older release names that release's files: fetch it again, or
+// drop it when that fails (a stale page must never be what a picker reloads into).
+function refreshPages() {
+  return caches.open(PAGES).then((cache) => cache.keys().then((requests) => Promise.all(
+    requests.map((request) => fetch(request.url, { credentials: "same-origin" })
+      .then((response) => response.ok && !response.redirected
+        ? cache.put(request, response) : cache.delete(request))
+      .catch(() => cache.delete(request))))));
+}
+
 self.addEventListener("activate", (event) => {
-  // a new release: drop every older shell, then take over the open pages
+  // a new release: drop every older shell, renew the kept pages, take over open pages
   event.waitUntil(
     caches.keys()
       .then((keys) => Promise.all(
         keys.filter((key) => key.startsWith("fulfil-shell-") && key !== CACHE).map((key) => caches.delete(key))))
+      .then(refreshPages)
       .then(() => self.clients.claim()));
 });
 
@@ -30,11 +41,11 @@ self.addEventListener("fetch", (event) => {
         caches.open(PAGES).then((cache) => cache.put(request, copy));
       }
       return response;
-    }).catch(() => caches.match(request, { cacheName: PAGES })
+    }).catch(() => caches.match(request, { cacheName: PAGES, ignoreVary: true })
       .then((page) => page || caches.match(OFFLINE))));
     return;
   }
-  if (SHELL.includes(url.pathname)) {
+  if (SHELL.includes(url.pathname + url.search)) {
     event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));
   }
 });

@@ -19,6 +19,7 @@ from fulfil.queries.orders import order_by_external_id
 from fulfil.queries.stock import location_by_code
 from fulfil.schemas import OrderIn
 from fulfil.services import catalog, inventory, layout, orders, picking, users, waves
+from tests.browser.helpers import log_in
 from tests.conftest import PASSWORD, order_payload
 from tests.picking_floor import bench, pick_everything
 
@@ -72,14 +73,6 @@ def picked_order(live_app):
     return codes
 
 
-def log_in(page: Page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_text("Log in with password").click()
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Log in", exact=True).click()
-
-
 def scan(page: Page, label: str, code: str) -> None:
     # htmx is loaded and done with the last answer: the next scan goes through htmx
     page.wait_for_load_state()
@@ -94,8 +87,7 @@ def scan(page: Page, label: str, code: str) -> None:
 def test_a_packer_packs_by_scanning_and_the_label_leads_to_tracking(
     page: Page, browser: Browser, browser_context_args, picked_order
 ):
-    log_in(page, "paula")
-    expect(page.get_by_role("heading", name="Packing")).to_be_visible()
+    log_in(page, "paula", lands_on="Packing")
     scan(page, "Scan a tote or an order number", picked_order["tote"])
     expect(page.get_by_role("heading", name="Order PACK-1 · parcel 1")).to_be_visible()
 

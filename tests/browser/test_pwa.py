@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.helpers import log_in
 
 pytestmark = pytest.mark.browser
 
@@ -54,8 +55,11 @@ def test_the_shell_is_cached_and_a_new_release_replaces_it(
     first = page.evaluate("caches.keys()")
     shells = [key for key in first if key.startswith("fulfil-shell-")]
     assert len(shells) == 1
+    # the stylesheet the page links to (its URL carries its hash) is in the shell
+    css = page.locator("link[rel=stylesheet]").get_attribute("href")
+    assert "?v=" in css
     assert page.evaluate(
-        f"caches.open('{shells[0]}').then(c => c.match('/static/css/app.css'))"
+        f"caches.open('{shells[0]}').then(c => c.match('{css}'))"
         ".then(r => r !== undefined)"
     )
 
@@ -70,3 +74,47 @@ def test_the_shell_is_cached_and_a_new_release_replaces_it(
         live_app.config.pop("SHELL_VERSION")
     page.reload()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+
+def test_pages_kept_for_offline_are_renewed_by_a_new_release(
+    page: Page, base_url, live_app
+):
+    log_in(page, "pia")
+    page.goto(base_url + "/pick/")  # a picker's page: kept for a reload offline
+    wait_for_worker(page)
+    page.reload()  # now under the worker's control, so it keeps a copy
+    kept = (
+        "caches.open('fulfil-pages').then(c => c.match('/pick/'))"
+        ".then(r => r && r.text())"
+    )
+    page.wait_for_function(kept)
+    release = 'name="fulfil-release" content="{}"'
+    assert release.format("renewed-release") not in page.evaluate(kept)
+
+    live_app.config["SHELL_VERSION"] = "renewed-release"
+    try:
+        page.evaluate("navigator.serviceWorker.ready.then(r => r.update())")
+        page.wait_for_function(
+            "caches.keys().then(keys => keys.includes('fulfil-shell-renewed-release'))"
+        )
+        # the kept page now is the new release's page, not yesterday's
+        page.wait_for_function(
+            kept + f".then(t => t.includes('{release.format('renewed-release')}'))"
+        )
+    finally:
+        live_app.config.pop("SHELL_VERSION")
+
+
+def test_a_manager_screen_without_the_network_says_it_needs_it(
+    page: Page, base_url, live_app
+):
+    log_in(page, "pia")
+    page.goto(base_url + "/pick/")
+    wait_for_worker(page)
+    page.context.set_offline(True)
+    try:
+        page.goto(base_url + "/manage/waves")
+        expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+        expect(page.get_by_text("This page needs the network.")).to_be_visible()
+    finally:
+        page.context.set_offline(False)

@@ -1,0 +1,126 @@
+"""The handheld checks scans offline with static/js/gs1.js: it must read every code
+exactly as the server's fulfil/domain/gs1.py does, or an offline pick the device
+confirmed would be refused when it is sent (or the other way round)."""
+
+import json
+import random
+import shutil
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from fulfil.domain.barcodes import gtin_check_digit
+from fulfil.domain.gs1 import AI_FORMATS, GS, parse, product_codes
+
+GS1_JS = Path(__file__).parents[2] / "static/js/gs1.js"
+TODAY = date(2026, 12, 2)
+READER = """
+const gs1 = require(process.argv[1]);
+const today = new Date(process.argv[2]);
+const codes = JSON.parse(require("fs").readFileSync(0, "utf8"));
+console.log(JSON.stringify(codes.map((code) => {
+  const scan = gs1.parse(code, today);
+  return [scan, gs1.productCodes(code).sort()];
+})));
+"""
+
+
+def node() -> str:
+    path = shutil.which("node")
+    if path is None:
+        pytest.fail("Node.js is needed to run the device's GS1 reader (apt install nodejs)")
+    return path
+
+
+def key(digits: str) -> str:
+    return digits + str(gtin_check_digit(digits))
+
+
+def random_code(rng: random.Random) -> str:
+    """GS1 codes in each form a scanner sends, with misreads, and plain codes."""
+    kind = rng.random()
+    if kind < 0.15:  # a plain product code: an EAN, a UPC, a SKU, noise
+        return rng.choice(
+            [
+                key("".join(rng.choices("0123456789", k=rng.choice([7, 11, 12, 13])))),
+                "".join(rng.choices("0123456789", k=rng.randint(1, 15))),
+                "SKU-" + "".join(rng.choices("ABCXYZ0129", k=rng.randint(1, 8))),
+                "".join(rng.choices("0123456789()<>GS ]dC1\x1d-", k=rng.randint(0, 20))),
+            ]
+        )
+    common = "10 17 15 21 30 37 00 02 11 13 16 20 22 240 400 410 420 3103".split()
+    ais = [
+        rng.choice(common) if rng.random() < 0.8 else rng.choice(sorted(AI_FORMATS))
+        for _ in range(rng.randint(1, 4))
+    ]
+    ais = list(dict.fromkeys(ais))
+    if rng.random() < 0.7:
+        ais = ["01", *[ai for ai in ais if ai != "01"]]
+    elements = []
+    for ai in ais:
+        form = AI_FORMATS[ai]
+        length = rng.randint(form.min_length, form.max_length)
+        alphabet = "0123456789" if form.numeric else "ABCabc019-./()%"
+        value = "".join(rng.choices(alphabet, k=length))
+        if ai in ("00", "01", "02") or ai.startswith("41"):
+            value = key(value[:-1]) if rng.random() < 0.9 else value
+        if ai in ("11", "12", "13", "15", "16", "17") and rng.random() < 0.8:
+            value = f"{rng.randint(0, 99):02d}{rng.randint(1, 12):02d}{rng.randint(0, 31):02d}"
+        elements.append((ai, value))
+    form = rng.random()
+    if form < 0.3:  # the human-readable form, sometimes with spaces
+        gap = " " if rng.random() < 0.3 else ""
+        return gap.join(f"({ai}){value}" for ai, value in elements)
+    separator = GS if rng.random() < 0.8 else "<GS>"
+    body = ""
+    for ai, value in elements:
+        body += ai + value
+        if ai[:2] not in {"00", "01", "02", "11", "12", "13", "15", "16", "17", "20"}:
+            body += separator
+    prefix = rng.choice(["", "]C1", "]d2", "]Q3", "]e0", "]E0", f"]d2{GS}"])
+    return prefix + body + rng.choice(["", "", "\r\n", " "])
+
+
+def python_reading(code: str) -> list:
+    scan = parse(code, today=TODAY)
+    fields = None
+    if scan is not None:
+        fields = {
+            "gtin": scan.gtin,
+            "lot": scan.lot,
+            "expiry": scan.expiry.isoformat() if scan.expiry else None,
+            "serial": scan.serial,
+            "quantity": scan.quantity,
+        }
+    return [fields, sorted(product_codes(code))]
+
+
+def test_the_device_reads_every_code_as_the_server_does():
+    rng = random.Random(20261202)
+    codes = [random_code(rng) for _ in range(3000)] + [
+        f"]C101{key('0400638133393')}17261231" + f"10ABC123{GS}21SN-0001",
+        f"]d2{GS}010950110153000317270500" + f"10A1B2C3{GS}2112345678901234\r\n",
+        f"(10) LOT(7) (15) 260200 (01) {key('0400638133393')}",
+        f"01{key('0400638133393')}3012",
+        "4006381333931",
+        "000000012348",
+    ]
+    # product_codes parses without a fixed day: keep the dates on the same century
+    result = subprocess.run(
+        [node(), "-e", READER, str(GS1_JS), TODAY.isoformat()],
+        input=json.dumps(codes),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    device = json.loads(result.stdout)
+
+    mismatches = [
+        (code, python_reading(code), reading)
+        for code, reading in zip(codes, device, strict=True)
+        if python_reading(code) != reading
+    ]
+    assert not mismatches, mismatches[:5]
+    assert sum(1 for fields, _ in device if fields and fields["gtin"]) > 1000
