@@ -259,3 +259,23 @@ class NotPacked(PackRefused):
 class NoLocationOfKind(FulfilError):
     status = 409
     message = _l("Warehouse %(code)s has no %(kind)s location: add one first.")
+
+
+class SlottingRefused(FulfilError):
+    """A slotting move that cannot be recorded as it stands: nothing is moved."""
+
+    status = 422
+
+
+class StockReserved(SlottingRefused):
+    message = _l(
+        "%(qty)s × %(sku)s in %(bin)s are reserved for orders. "
+        "Move the bin once they are picked."
+    )
+
+
+class SlottingOutOfDate(SlottingRefused):
+    message = _l(
+        "%(bin)s changed since this suggestion was made: it now holds %(holds)s. "
+        "Check the updated list."
+    )

@@ -42,6 +42,7 @@ SCREENS = {
         ("manager-waves", "/manage/waves", None),
         ("manager-exceptions", "/manage/exceptions", None),
         ("manager-pickers", "/manage/pickers", None),
+        ("manager-slotting", "/manage/slotting", None),
         ("trace", "/trace/?kind=order&q=UK-552319", None),
         ("manager-import", "/manage/import", None),
         ("manager-partners", "/manage/partners/", None),

@@ -61,19 +61,24 @@ def suggest_moves(
     depot: Point,
     *,
     free: Iterable[Hashable] = (),
+    resident: Mapping[Hashable, Hashable] | None = None,
     layout: Layout | None = None,
     limit: int = 20,
 ) -> list[Move]:
     """Up to `limit` moves, most walking saved first; each one saves walking.
 
     `locations` maps every bin that may be used (its x, y and aisle); `free` names the
-    empty ones. Bins that are neither free nor any picked sku's home are left alone.
+    empty ones. `resident` maps skus that sit in a bin but were not picked in the
+    history (sku -> bin): they have no demand, so a fast mover may swap them out of a
+    good bin. Bins that are neither free nor any sku's home are left alone.
     """
     if layout is None:
         layout = Layout.infer(
             [s if isinstance(s, Stop) else Stop(*s) for s in locations.values()], depot
         )
     home, demand = homes(picks)
+    for sku, where in (resident or {}).items():
+        home.setdefault(sku, where)
     home = {sku: where for sku, where in home.items() if where in locations}
     trip = trip_metres(layout, locations)
     holding: dict[Hashable, list[Hashable]] = {}

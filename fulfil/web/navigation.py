@@ -99,6 +99,7 @@ EVENT_NAMES = {
     "parcel.packed": _l("parcel closed and labelled"),
     "picklist.released": _l("pick list released"),
     "manifest.handed_over": _l("handed to the carrier"),
+    "slotting.moved": _l("moved to a nearer bin"),
 }
 
 SUBJECT_NAMES = {"order": _l("order"), "shipment": _l("shipment")}
@@ -143,6 +144,7 @@ REASON_NAMES = {
     "damage": _l("damaged"),
     "scrap": _l("scrapped"),
     "expired": _l("expired"),
+    "slotting": _l("moved to a nearer bin"),
 }
 
 

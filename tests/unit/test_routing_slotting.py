@@ -77,3 +77,22 @@ def test_no_history_no_moves():
     assert (
         suggest_moves([], BINS, LAYOUT.depot, free=list(BINS)[:3], layout=LAYOUT) == []
     )
+
+
+def test_a_fast_mover_swaps_dead_stock_out_of_the_bin_next_to_the_depot():
+    trip = trip_metres(LAYOUT, BINS)
+    by_trip = sorted(BINS, key=lambda key: (trip[key], key))
+    nearest, farthest = by_trip[0], by_trip[-1]
+    picks = [("FAST", farthest)] * 10
+
+    (move,) = suggest_moves(
+        picks, BINS, LAYOUT.depot, resident={"DEAD": nearest}, layout=LAYOUT
+    )
+
+    assert (move.sku, move.source, move.target, move.swap_with) == (
+        "FAST",
+        farthest,
+        nearest,
+        ("DEAD",),
+    )
+    assert move.walking_saved_m == pytest.approx(10 * (trip[farthest] - trip[nearest]))
