@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from fulfil.models import Event
 from fulfil.models.types import utcnow
+from fulfil.services import rows
 
 
 def record(
@@ -57,7 +58,7 @@ def record_all(session: Session, entries: list[Entry], *, actor_id: int | None) 
     a new order): one INSERT for all, and their webhooks in the same transaction."""
     from fulfil.services import webhooks  # the outbox, same transaction
 
-    rows = [
+    records = [
         {
             "at": utcnow(),
             "actor_id": actor_id,
@@ -77,22 +78,21 @@ def record_all(session: Session, entries: list[Entry], *, actor_id: int | None) 
     ]
     connection = session.connection()
     if not any(wanted):
-        connection.execute(_INSERT, rows)
+        rows.insert(connection, Event.__table__, records)
         return
-    ids = connection.execute(_INSERT_RETURNING_IDS, rows).scalars().all()
+    ids = connection.execute(_INSERT_RETURNING_IDS, records).scalars().all()
     webhooks.enqueue_all(
         session,
         [
-            (subscriptions, event_id, row, entry.described)
-            for subscriptions, event_id, row, entry in zip(
-                wanted, ids, rows, entries, strict=True
+            (subscriptions, event_id, record, entry.described)
+            for subscriptions, event_id, record, entry in zip(
+                wanted, ids, records, entries, strict=True
             )
             if subscriptions
         ],
     )
 
 
-_INSERT = sa.insert(Event.__table__)
-_INSERT_RETURNING_IDS = _INSERT.returning(
+_INSERT_RETURNING_IDS = sa.insert(Event.__table__).returning(
     Event.__table__.c.id, sort_by_parameter_order=True
 )

@@ -47,6 +47,7 @@ from fulfil.services import (
     inventory,
     picking,
     replay_safe,
+    rows,
     unit_of_work,
     webhooks,
 )
@@ -469,8 +470,9 @@ def _take_in_house(
             "warehouse_id": shipment.warehouse_id,
         },
     ).scalar_one()
-    connection.execute(
-        _NEW_LINES,
+    rows.insert(
+        connection,
+        _lines,
         [
             {
                 "order_id": order_id,
@@ -601,7 +603,6 @@ _WAREHOUSES = sa.select(
 ).order_by(_warehouses.c.id)
 _NEW_ORDER = sa.insert(_orders).returning(_orders.c.id)
 _NEW_SHIPMENT = sa.insert(Shipment.__table__).returning(Shipment.__table__.c.id)
-_NEW_LINES = sa.insert(_lines)
 _LINES_OF = (
     sa.select(_lines.c.id, _lines.c.product_id, _lines.c.qty, _lines.c.unit_price)
     .where(_lines.c.order_id == sa.bindparam("order_id"))

@@ -25,7 +25,7 @@ from fulfil.models import (
 )
 from fulfil.models.types import utcnow
 from fulfil.services import events as audit
-from fulfil.services import unit_of_work
+from fulfil.services import rows, unit_of_work
 
 # The events a subscription can ask for; "*" means all of them.
 EVENT_TYPES = (
@@ -220,12 +220,12 @@ def subscribers(
 def enqueue_all(session: Session, events: list[tuple]) -> None:
     """Write the deliveries of events stored without objects (events.record_all):
     each (subscriptions, event id, event row, subject described), in one INSERT."""
-    rows = []
+    deliveries = []
     for subscriptions, event_id, event, described in events:
         body = _payload(
             event_id, event["action"], event["at"], event["data"], described
         )
-        rows += [
+        deliveries += [
             {
                 "subscription_id": subscription.id,
                 "event_id": event_id,
@@ -235,7 +235,7 @@ def enqueue_all(session: Session, events: list[tuple]) -> None:
             }
             for subscription in subscriptions
         ]
-    session.connection().execute(sa.insert(WebhookDelivery.__table__), rows)
+    rows.insert(session.connection(), WebhookDelivery.__table__, deliveries)
 
 
 def order_described(order_id: int, external_id: str, status: str) -> dict:
