@@ -72,11 +72,13 @@ def token_for_secret(secret: str) -> ApiToken | None:
     """The active token with this secret, or None."""
     from fulfil.extensions import db
 
-    return db.session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.token_hash == digest(secret), ApiToken.revoked_at.is_(None)
-        )
-    )
+    return db.session.scalar(_ACTIVE_WITH_HASH, {"hash": digest(secret)})
+
+
+# Built once: every API request asks.
+_ACTIVE_WITH_HASH = sa.select(ApiToken).where(
+    ApiToken.token_hash == sa.bindparam("hash"), ApiToken.revoked_at.is_(None)
+)
 
 
 def mark_used(token: ApiToken) -> None:
