@@ -22,6 +22,7 @@ from fulfil.models import (
     PickScan,
     PickSlot,
     PickTask,
+    Product,
     Reservation,
     ScanKind,
     Shipment,
@@ -67,6 +68,134 @@ def list_view(pick_list_id: int) -> ListView:
     tasks = pick_list.tasks
     done = sum(1 for t in tasks if t.status != TaskStatus.OPEN)
     return ListView(pick_list, current_task(pick_list), done, len(tasks))
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    """One task as the picker's screen shows it."""
+
+    id: int
+    location: str
+    product_name: str
+    sku: str
+    lot: str
+    picked: int
+    remaining: int
+    at_location: bool
+    skipped: bool
+    slot: int
+    tote: str
+
+
+@dataclass(frozen=True)
+class PickScreen:
+    """The picker's screen: the task at hand and how far the list is, or (done) the
+    totes to bring to packing with their orders."""
+
+    list_id: int
+    picker_id: int | None
+    finished: bool
+    done: int
+    total: int
+    task: TaskLine | None
+    totes: list[tuple[str, str]]
+
+
+def screen_of(view: ListView) -> PickScreen:
+    """The screen of a list already loaded whole (the page)."""
+    task = view.task
+    return PickScreen(
+        list_id=view.pick_list.id,
+        picker_id=view.pick_list.picker_id,
+        finished=view.finished,
+        done=view.done,
+        total=view.total,
+        task=None
+        if task is None
+        else TaskLine(
+            id=task.id,
+            location=task.location.code,
+            product_name=task.product.name,
+            sku=task.product.sku,
+            lot=task.lot,
+            picked=task.picked,
+            remaining=task.remaining,
+            at_location=task.at_location,
+            skipped=task.skipped,
+            slot=task.slot.number,
+            tote=task.slot.tote.code,
+        ),
+        totes=_totes(view.pick_list.id) if view.finished else [],
+    )
+
+
+_TOTE = sa.orm.aliased(Location)
+_TASK_AT_HAND = (
+    sa.select(
+        PickTask.id,
+        Location.code,
+        Product.name,
+        Product.sku,
+        PickTask.lot,
+        PickTask.picked,
+        PickTask.qty - PickTask.picked - PickTask.short,
+        PickTask.at_location,
+        PickTask.skipped,
+        PickSlot.number,
+        _TOTE.code,
+    )
+    .join(Location, PickTask.location_id == Location.id)
+    .join(Product, PickTask.product_id == Product.id)
+    .join(PickSlot, PickTask.slot_id == PickSlot.id)
+    .join(_TOTE, PickSlot.tote_id == _TOTE.id)
+    .where(
+        PickTask.pick_list_id == sa.bindparam("list_id"),
+        PickTask.status == TaskStatus.OPEN,
+    )
+    .order_by(PickTask.sequence)
+    .limit(1)
+)
+_PROGRESS = sa.select(
+    PickList.picker_id,
+    PickList.status,
+    sa.select(sa.func.count(PickTask.id))
+    .where(PickTask.pick_list_id == PickList.id)
+    .scalar_subquery(),
+    sa.select(sa.func.count(PickTask.id))
+    .where(PickTask.pick_list_id == PickList.id, PickTask.status != TaskStatus.OPEN)
+    .scalar_subquery(),
+).where(PickList.id == sa.bindparam("list_id"))
+
+
+def pick_screen(pick_list_id: int) -> PickScreen:
+    """The picker's screen after a scan, in two small reads (not the whole list)."""
+    found = db.session.execute(_PROGRESS, {"list_id": pick_list_id}).first()
+    if found is None:
+        raise NotFound()
+    picker_id, status, total, done = found
+    row = db.session.execute(_TASK_AT_HAND, {"list_id": pick_list_id}).first()
+    finished = status == PickListStatus.DONE
+    return PickScreen(
+        list_id=pick_list_id,
+        picker_id=picker_id,
+        finished=finished,
+        done=done,
+        total=total,
+        task=TaskLine(*row) if row is not None else None,
+        totes=_totes(pick_list_id) if finished else [],
+    )
+
+
+def _totes(pick_list_id: int) -> list[tuple[str, str]]:
+    return db.session.execute(
+        sa.select(Location.code, Order.external_id)
+        .select_from(PickSlot)
+        .join(Location, PickSlot.tote_id == Location.id)
+        .join(Shipment, PickSlot.shipment_id == Shipment.id)
+        .join(Order, Shipment.order_id == Order.id)
+        .where(PickSlot.pick_list_id == pick_list_id)
+        .order_by(PickSlot.number)
+    ).all()
 
 
 def device_copy(view: ListView) -> dict:

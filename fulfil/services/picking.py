@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from fulfil.domain import gs1
 from fulfil.domain.states import ShipmentStatus
@@ -35,6 +35,7 @@ from fulfil.extensions import db
 from fulfil.models import (
     ExceptionKind,
     LocationKind,
+    OrderLine,
     PickException,
     PickList,
     PickListStatus,
@@ -47,7 +48,14 @@ from fulfil.models import (
     User,
 )
 from fulfil.models.types import utcnow
-from fulfil.services import allocation, events, fulfilment, inventory, unit_of_work
+from fulfil.services import (
+    allocation,
+    events,
+    fulfilment,
+    inventory,
+    quick_scan,
+    unit_of_work,
+)
 from fulfil.services.waves import packing_area, sequence_tasks
 
 S = ShipmentStatus
@@ -157,6 +165,17 @@ def scan(
         raise InvalidInput(
             field=_l("quantity"), problem=_l("must be a whole number above 0")
         )
+    # nearly every scan is a right one that leaves the list open: written as rows
+    scan_id = (scan_id or "").strip()
+    if quick_scan.accept(
+        pick_list_id,
+        picker_id=picker_id,
+        scan_id=scan_id,
+        code=code,
+        qty=qty,
+        for_task=for_task,
+    ):
+        return Outcome(True, "", pick_list_id)
 
     def act(session: Session, pick_list: PickList, task: PickTask) -> PickScan:
         if for_task is not None and task.id != for_task:
@@ -206,7 +225,7 @@ def short_pick(
         )
         _reallocate(session, pick_list, task, missing, picker_id)
         if task.remaining == 0:
-            _complete(pick_list, task)
+            _complete(session, pick_list, task)
         _finish_if_done(session, pick_list, picker_id)
         return entry
 
@@ -312,7 +331,7 @@ def _apply(
             if earlier is not None:
                 return _replayed(earlier, pick_list_id, picker_id)
             pick_list = _my_list(session, pick_list_id, picker_id)
-            task = current_task(pick_list)
+            task = _task_at_hand(session, pick_list.id)
             if task is None and needs_task:
                 raise ListComplete()
             act(session, pick_list, task)
@@ -479,15 +498,34 @@ def _pick(
         session, pick_list, task, ScanKind.PRODUCT, code, units, scan_id=scan_id
     )
     if task.remaining == 0:
-        _complete(pick_list, task)
+        _complete(session, pick_list, task)
     _finish_if_done(session, pick_list, pick_list.picker_id)
     return entry
 
 
-def _complete(pick_list: PickList, done: PickTask) -> None:
+def _task_at_hand(session: Session, pick_list_id: int) -> PickTask | None:
+    """The list's next open task (as `current_task`), with what a scan of it needs,
+    without loading the rest of the list."""
+    return session.scalars(
+        sa.select(PickTask)
+        .where(
+            PickTask.pick_list_id == pick_list_id, PickTask.status == TaskStatus.OPEN
+        )
+        .order_by(PickTask.sequence)
+        .limit(1)
+        .options(
+            joinedload(PickTask.location),
+            joinedload(PickTask.product),
+            joinedload(PickTask.slot).joinedload(PickSlot.tote),
+            joinedload(PickTask.order_line).joinedload(OrderLine.order),
+        )
+    ).first()
+
+
+def _complete(session: Session, pick_list: PickList, done: PickTask) -> None:
     """A task is done; the next one in the same bin needs no new bin scan."""
     done.status = TaskStatus.DONE
-    following = current_task(pick_list)
+    following = _task_at_hand(session, pick_list.id)
     if following is not None and following.location_id == done.location_id:
         following.at_location = True
 
@@ -564,7 +602,14 @@ def _report(session, pick_list, task, kind, qty, picker_id) -> None:
 
 def _finish_if_done(session: Session, pick_list: PickList, picker_id: int) -> None:
     """The last task done: the totes' units move to packing, shipments are picked."""
-    if any(t.status == TaskStatus.OPEN for t in pick_list.tasks):
+    still_open = session.scalar(
+        sa.select(PickTask.id)
+        .where(
+            PickTask.pick_list_id == pick_list.id, PickTask.status == TaskStatus.OPEN
+        )
+        .limit(1)
+    )
+    if still_open is not None:
         return
     depot = packing_area(session, pick_list.warehouse_id)
     for slot in pick_list.slots:

@@ -155,12 +155,15 @@ def template_context() -> dict:
 
     from fulfil.queries.layout import warehouses
 
-    signed_in = current_user.is_authenticated
+    def signed_in() -> bool:
+        return current_user.is_authenticated
+
     return {
         "current_language": str(get_locale() or "en"),
-        "nav_areas": areas(current_user) if signed_in else [],
-        # called by base.html only: htmx fragments never pay for the query
-        "all_warehouses": warehouses if signed_in else list,
+        # called by base.html only: an htmx fragment (a scan's answer) never loads
+        # the user again after its commit, nor the warehouses
+        "nav_areas": lambda: areas(current_user) if signed_in() else [],
+        "all_warehouses": lambda: warehouses() if signed_in() else [],
         "status_names": STATUS_NAMES,
         "mode_names": MODE_NAMES,
         "reason_names": REASON_NAMES,

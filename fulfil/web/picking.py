@@ -44,17 +44,20 @@ def start():
 
 @bp.get("/lists/<int:pick_list_id>")
 def pick_list(pick_list_id: int):
-    view = queries.list_view(pick_list_id)
-    if view.pick_list.picker_id != current_user.id:
-        return redirect(url_for("picking.home"))
     if wants_fragment():
+        view = queries.pick_screen(pick_list_id)
+        if view.picker_id != current_user.id:
+            return redirect(url_for("picking.home"))
         return page_or_fragment("picking/list.html", "picking/_task.html", view=view)
+    whole = queries.list_view(pick_list_id)
+    if whole.pick_list.picker_id != current_user.id:
+        return redirect(url_for("picking.home"))
     # the page carries the device's copy of the list: claimed means kept on the device
     return page_or_fragment(
         "picking/list.html",
         "picking/_task.html",
-        view=view,
-        device_copy=queries.device_copy(view),
+        view=queries.screen_of(whole),
+        device_copy=queries.device_copy(whole),
         offline_texts=_offline_texts(),
     )
 
@@ -151,14 +154,15 @@ def bin_contents():
 def _act(pick_list_id: int, action):
     """Run one picker action and answer with the task it leads to: the htmx fragment
     with green or red feedback, or (without JavaScript) the page again."""
+    me = current_user.id  # read before the commit, which expires the user's row
     try:
         outcome = action(request.form.get("scan_id", ""))
     except (InvalidInput, NotYourList, ListClosed) as refusal:
         if _wants_json():
             return _json_refusal(refusal)
         if isinstance(refusal, InvalidInput):
-            return _answer(pick_list_id, False, str(refusal), 400)
-        return _answer(None, False, str(refusal), refusal.status)  # nothing to show
+            return _answer(me, pick_list_id, False, str(refusal), 400)
+        return _answer(me, None, False, str(refusal), refusal.status)  # nothing to show
     if _wants_json():  # a device replaying its offline queue: the verdict, no page
         return jsonify(
             accepted=outcome.accepted,
@@ -166,6 +170,7 @@ def _act(pick_list_id: int, action):
             replayed=outcome.replayed,
         ), 200 if outcome.accepted else 422
     return _answer(
+        me,
         pick_list_id,
         outcome.accepted,
         outcome.message,
@@ -204,9 +209,11 @@ def _json_refusal(refusal: FulfilError):
     return jsonify(accepted=False, message=str(refusal), replayed=False), refusal.status
 
 
-def _answer(pick_list_id: int | None, accepted: bool, message: str, status: int):
-    view = queries.list_view(pick_list_id) if pick_list_id else None
-    if view is not None and view.pick_list.picker_id != current_user.id:
+def _answer(
+    me: int, pick_list_id: int | None, accepted: bool, message: str, status: int
+):
+    view = queries.pick_screen(pick_list_id) if pick_list_id else None
+    if view is not None and view.picker_id != me:
         view = None  # someone else's list: say why, show nothing of it
     if not wants_fragment():
         if message:

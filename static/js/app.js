@@ -38,6 +38,25 @@
   });
 })();
 
+// No network on a page that needs it (a manager's screen): say so where it happened,
+// instead of a button that silently does nothing. The pick list handles its own.
+(function () {
+  "use strict";
+  function noNetwork(event) {
+    if (event.detail.elt.closest && event.detail.elt.closest("[data-offline-list]")) return;
+    var toasts = document.getElementById("toasts");
+    if (!toasts) return;
+    var note = document.createElement("p");
+    note.className = "toast toast--bad";
+    note.setAttribute("role", "alert");
+    note.textContent = toasts.getAttribute("data-no-network");
+    toasts.replaceChildren(note);
+    setTimeout(function () { note.remove(); }, 6000);
+  }
+  document.addEventListener("htmx:sendError", noNetwork);
+  document.addEventListener("htmx:timeout", noNetwork);
+})();
+
 // Camera scanning for phones without a scanner: scan fields' camera buttons show where
 // the browser has a camera API, and camera.js (with its decoder) loads on the first
 // click, never with the page.

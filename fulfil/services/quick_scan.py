@@ -1,0 +1,199 @@
+"""The floor's most frequent write, done in a dozen statements: a right scan.
+
+A picker scans a bin label or a product many times an hour; nearly every scan is the
+right one and leaves the list unfinished. `accept` takes exactly those through
+the same rules as `services.picking.scan`, reading the few rows a scan depends on and
+writing its rows directly (no objects loaded, none expired after the commit). It
+returns None for anything else: a replayed id, a refusal, the scan that finishes the
+list, a list that changed hands. `picking.scan` then takes the full path, which
+decides and records those cases exactly as it always has.
+"""
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
+
+from fulfil.domain import gs1
+from fulfil.models import (
+    Location,
+    Order,
+    OrderLine,
+    PickList,
+    PickListStatus,
+    PickScan,
+    PickSlot,
+    PickTask,
+    Product,
+    Reservation,
+    ScanKind,
+    TaskStatus,
+    Tracking,
+)
+from fulfil.models.types import utcnow
+from fulfil.services import events, inventory, unit_of_work
+
+_TOTE = aliased(Location)
+_SEEN = sa.select(PickScan.id).where(PickScan.scan_id == sa.bindparam("scan_id"))
+_LIST = (
+    sa.select(PickList.picker_id, PickList.status)
+    .where(PickList.id == sa.bindparam("list_id"))
+    .with_for_update()
+)
+# The task at hand and the one after it (a done task's successor in the same bin
+# needs no bin scan; no successor means this scan may finish the list).
+_TASKS = (
+    sa.select(
+        PickTask.id,
+        (PickTask.qty - PickTask.picked - PickTask.short).label("remaining"),
+        PickTask.at_location,
+        PickTask.location_id,
+        PickTask.product_id,
+        PickTask.lot,
+        PickTask.reservation_id,
+        Location.code.label("bin"),
+        Product.sku,
+        Product.barcode,
+        Product.tracking,
+        Reservation.stock_id,
+        PickSlot.tote_id,
+        _TOTE.code.label("tote"),
+        Order.id.label("order_id"),
+        Order.external_id,
+    )
+    .join(Location, PickTask.location_id == Location.id)
+    .join(Product, PickTask.product_id == Product.id)
+    .join(Reservation, PickTask.reservation_id == Reservation.id)
+    .join(PickSlot, PickTask.slot_id == PickSlot.id)
+    .join(_TOTE, PickSlot.tote_id == _TOTE.id)
+    .join(OrderLine, PickTask.order_line_id == OrderLine.id)
+    .join(Order, OrderLine.order_id == Order.id)
+    .where(
+        PickTask.pick_list_id == sa.bindparam("list_id"),
+        PickTask.status == TaskStatus.OPEN,
+    )
+    .order_by(PickTask.sequence)
+    .limit(2)
+)
+_AT_BIN = (
+    sa.update(PickTask)
+    .where(PickTask.id == sa.bindparam("task_id"))
+    .values(at_location=True)
+)
+
+
+def accept(
+    pick_list_id: int,
+    *,
+    picker_id: int,
+    scan_id: str,
+    code: str,
+    qty: int | None,
+    for_task: int | None,
+) -> bool:
+    """Record a right scan that leaves the list open (True), or change nothing and
+    leave the scan to the full path (False). Safe to call with any scan."""
+    if not 8 <= len(scan_id) <= 64:
+        return False
+    try:
+        with unit_of_work() as session:
+            db = session.connection()
+            if db.execute(_SEEN, {"scan_id": scan_id}).first() is not None:
+                return False  # a replay: the full path answers as the first time
+            held = db.execute(_LIST, {"list_id": pick_list_id}).first()
+            if held is None or tuple(held) != (picker_id, PickListStatus.PICKING):
+                return False
+            tasks = db.execute(_TASKS, {"list_id": pick_list_id}).all()
+            if not tasks or (for_task is not None and tasks[0].id != for_task):
+                return False
+            task, following = tasks[0], tasks[1] if len(tasks) > 1 else None
+            if code.upper() == task.bin.upper():
+                if not task.at_location:
+                    db.execute(_AT_BIN, {"task_id": task.id})
+                kind, units = ScanKind.LOCATION, 0
+            else:
+                units = _units(task, code, qty)
+                if units is None or (units == task.remaining and following is None):
+                    return False
+                _pick(session, task, following, units, scan_id, picker_id, pick_list_id)
+                kind = ScanKind.PRODUCT
+            db.execute(
+                sa.insert(PickScan.__table__),
+                {
+                    "scan_id": scan_id,
+                    "pick_list_id": pick_list_id,
+                    "task_id": task.id,
+                    "user_id": picker_id,
+                    "kind": kind,
+                    "code": code[:200],
+                    "qty": units,
+                    "accepted": True,
+                    "message": "",
+                    "undone": False,
+                    "at": utcnow(),
+                },
+            )
+            return True
+    except IntegrityError:
+        return False  # a twin of this scan committed first: the full path replays it
+
+
+def _units(task, code: str, qty: int | None) -> int | None:
+    """How many units a product scan takes, or None if it is not a right one."""
+    if not task.at_location:
+        return None  # the bin label first
+    if not gs1.same_product(code, task.barcode or "") and code != task.sku:
+        return None
+    parsed = gs1.parse(code)
+    if parsed and parsed.lot and task.lot and parsed.lot != task.lot:
+        return None
+    if task.tracking != Tracking.NONE and not task.lot:
+        return None
+    units = qty or (parsed.quantity if parsed and parsed.quantity else 1)
+    return units if units <= task.remaining else None
+
+
+def _pick(session, task, following, units, scan_id, picker_id, pick_list_id) -> None:
+    db = session.connection()
+    inventory.take_reserved_rows(
+        db,
+        reservation_id=task.reservation_id,
+        stock_id=task.stock_id,
+        product_id=task.product_id,
+        qty=units,
+        source_id=task.location_id,
+        destination_id=task.tote_id,
+        lot=task.lot,
+        key=f"pick:{scan_id}",
+        reason="pick",
+        actor_id=picker_id,
+        reference=task.external_id,
+    )
+    done = units == task.remaining
+    db.execute(
+        sa.update(PickTask)
+        .where(PickTask.id == task.id)
+        .values(
+            picked=PickTask.picked + units,
+            status=TaskStatus.DONE if done else TaskStatus.OPEN,
+        )
+    )
+    if done and following.location_id == task.location_id:
+        db.execute(_AT_BIN, {"task_id": following.id})
+    events.record_all(
+        session,
+        [
+            events.Entry(
+                "pick.confirmed",
+                Order.__tablename__,
+                task.order_id,
+                {
+                    "sku": task.sku,
+                    "qty": units,
+                    "location": task.bin,
+                    "tote": task.tote,
+                    "pick_list": pick_list_id,
+                },
+            )
+        ],
+        actor_id=picker_id,
+    )
