@@ -118,3 +118,17 @@ def test_a_manager_screen_without_the_network_says_it_needs_it(
         expect(page.get_by_text("This page needs the network.")).to_be_visible()
     finally:
         page.context.set_offline(False)
+
+
+def test_an_action_that_cannot_reach_the_server_says_so(page: Page, base_url):
+    log_in(page, "pia")
+    wait_for_worker(page)
+    page.context.set_offline(True)
+    try:
+        page.get_by_label("Scan a bin to see what is in it").fill("A-01-1-A")
+        page.get_by_role("button", name="Show bin").click()
+        expect(page.get_by_role("alert")).to_contain_text(
+            "No network: this needs the connection."
+        )
+    finally:
+        page.context.set_offline(False)
