@@ -213,7 +213,9 @@ def subscribers(
     if action not in EVENT_TYPES:
         return []
     return [
-        s for s in _active_subscriptions(session) if s.wants(action, mode, supplier_id)
+        s
+        for s in _active_subscriptions(session)
+        if WebhookSubscription.wants(s, action, mode, supplier_id)  # the model's rule
     ]
 
 
@@ -287,24 +289,25 @@ def _payload(event_id: int, action: str, at, data: dict, described: dict) -> str
     )
 
 
-def _active_subscriptions(session: Session) -> list[WebhookSubscription]:
-    """Read once per transaction (taking one order in records several events), and
-    without flushing first: what is pending does not change who is subscribed."""
+def _active_subscriptions(session: Session) -> list:
+    """The active subscriptions as rows (what they want, their id): read once per
+    transaction (taking one order in records several events), and without flushing
+    first: what is pending does not change who is subscribed."""
     if isinstance(session, scoped_session):
         session = session()  # some callers pass the proxy
     transaction = session.get_transaction()
     cached = session.info.get(_SUBSCRIPTIONS)
     if cached is not None and cached[0] is transaction:
         return cached[1]
-    with session.no_autoflush:
-        found = list(session.scalars(_ACTIVE))
+    found = session.connection().execute(_ACTIVE).all()
     session.info[_SUBSCRIPTIONS] = (transaction, found)
     return found
 
 
 _SUBSCRIPTIONS = "fulfil_webhook_subscriptions"  # (transaction, subscriptions)
 # Built once: every order taken in asks (a statement is cheaper reused than rebuilt).
-_ACTIVE = sa.select(WebhookSubscription).where(WebhookSubscription.active.is_(True))
+_subscriptions = WebhookSubscription.__table__
+_ACTIVE = sa.select(_subscriptions).where(_subscriptions.c.active.is_(True))
 
 
 def _describe(subject) -> dict:
