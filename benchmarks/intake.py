@@ -1,6 +1,7 @@
 """Order intake through the HTTP API: POST /api/v1/orders per second, and its latency.
 
-    python benchmarks/intake.py [FILE] [--orders N] [--skip-postgres]
+    python benchmarks/intake.py [FILE] [--orders N] [--clients N] [--workers N]
+                                [--threads N] [--skip-postgres]
 
 Reads real orders, by default the repo's sample of the UCI "Online Retail" data
 (fulfil/demo/data/online_retail_sample.csv, all of it), or FILE in the same format,
@@ -12,10 +13,12 @@ more than 500 lines (the API's limit).
 For each database, a fresh one (a temporary SQLite file; a throwaway database on
 BENCH_DATABASE_URL, default PostgreSQL at 127.0.0.1:5432, created and dropped here):
 migrations, then a warehouse, 40 pick faces, every product and enough opening stock
-for every order, all through the API in-process. Then gunicorn (one sync worker, as
-`gunicorn app:app` runs) serves the app on a local port and one client posts the
-orders one after another, each allocated in full. Prints a table and, last, one line
-of JSON with the headline figures.
+for every order, all through the API in-process, and the shop's webhook subscription
+to every event, so that each order writes its outbox rows as well. Then gunicorn
+serves the app on a local port (one sync worker, as `gunicorn app:app` runs, or one
+per client; --threads N for gthread workers as the Procfile runs them) and one client
+posts the orders one after another, each allocated in full. Prints a table and, last,
+one line of JSON with the headline figures.
 """
 
 import argparse
@@ -48,13 +51,15 @@ sys.path.insert(0, str(ROOT))
 
 import psycopg  # noqa: E402
 import pycountry  # noqa: E402
+import sqlalchemy as sa  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 
 from fulfil import create_app  # noqa: E402
 from fulfil.demo.builder import COUNTRIES  # noqa: E402
 from fulfil.domain.barcodes import make_ean13  # noqa: E402
 from fulfil.extensions import db  # noqa: E402
-from fulfil.services import layout, tokens  # noqa: E402
+from fulfil.models import WebhookDelivery  # noqa: E402
+from fulfil.services import layout, tokens, webhooks  # noqa: E402
 
 SAMPLE = ROOT / "fulfil" / "demo" / "data" / "online_retail_sample.csv"
 PG = os.environ.get(
@@ -142,7 +147,14 @@ def _country(name: str) -> str:
 # -- one database ---------------------------------------------------------------------
 
 
-def measure(url: str, orders: list[dict], names: dict[str, str], clients: int) -> dict:
+def measure(
+    url: str,
+    orders: list[dict],
+    names: dict[str, str],
+    clients: int,
+    workers: int,
+    threads: int,
+) -> dict:
     """Set the database up in-process, then time POST /orders against gunicorn."""
     warm_up = [
         order | {"external_id": f"W{order['external_id']}"}
@@ -164,7 +176,9 @@ def measure(url: str, orders: list[dict], names: dict[str, str], clients: int) -
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            str(clients),
+            str(workers),
+            "--threads",
+            str(threads),
             "--log-level",
             "warning",
         ],
@@ -183,16 +197,26 @@ def measure(url: str, orders: list[dict], names: dict[str, str], clients: int) -
     bad = {s: n for s, n in statuses.items() if s != 201}
     if bad:
         raise SystemExit(f"unexpected answers from POST /orders: {bad}")
+    with app.app_context():  # what the orders wrote besides themselves
+        outbox = db.session.scalar(
+            sa.select(sa.func.count()).select_from(WebhookDelivery)
+        )
+        db.session.remove()
+        db.engine.dispose()
     return {
         "latencies": latencies,
         "orders_per_s": len(orders) / elapsed,
         "states": states,
+        "webhooks_per_order": outbox / (len(orders) + len(warm_up)),
     }
 
 
 def _set_up(app, orders: list[dict], names: dict[str, str]) -> str:
     layout.create_warehouse(code="BENCH", name="Benchmark", timezone="Europe/London")
     _, secret = tokens.create_token(name="benchmark", scopes=list(tokens.SCOPES))
+    # The shop hears of every change, so each order writes its webhooks to the
+    # outbox too (nothing sends them during the run).
+    webhooks.subscribe("http://127.0.0.1:9/shop-webhooks", ["*"], "the shop")
     client, auth = app.test_client(), {"Authorization": f"Bearer {secret}"}
 
     def call(method: str, url: str, body: dict, headers: dict | None = None):
@@ -324,39 +348,53 @@ def main() -> None:
         "--clients",
         type=int,
         default=1,
-        help="clients posting at once, and as many gunicorn workers (default 1)",
+        help="clients posting at once, each waiting for its answer (default 1)",
+    )
+    parser.add_argument(
+        "--workers", type=int, help="gunicorn workers (default: one per client)"
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="threads per worker (default 1, a sync worker; the Procfile says 4)",
     )
     args = parser.parse_args()
+    args.workers = args.workers or args.clients
     limit = args.orders or (None if args.file == SAMPLE else 2000)
     orders, names = read_orders(args.file, limit)
     lines = sum(len(order["lines"]) for order in orders)
     skus = len({line["sku"] for order in orders for line in order["lines"]})
 
+    server = (args.clients, args.workers, args.threads)
     results: dict[str, dict | None] = {}
     with tempfile.TemporaryDirectory() as folder:
         results["sqlite"] = measure(
-            f"sqlite:///{folder}/intake.sqlite", orders, names, args.clients
+            f"sqlite:///{folder}/intake.sqlite", orders, names, *server
         )
     results["postgresql"] = None
     with throwaway_postgres(args.skip_postgres) as url:
         if url:
-            results["postgresql"] = measure(url, orders, names, args.clients)
+            results["postgresql"] = measure(url, orders, names, *server)
 
     print(
-        f"\nPOST /api/v1/orders through gunicorn ({args.clients} sync worker(s)), "
-        f"{args.clients} client(s) each waiting for its answer\n{args.file.name}: "
+        f"\nPOST /api/v1/orders through gunicorn ({args.workers} worker(s) × "
+        f"{args.threads} thread(s)), {args.clients} client(s) each waiting for its "
+        f"answer\n{args.file.name}: "
         f"{len(orders)} orders, {lines} lines, {skus} SKUs, "
         f"{lines / len(orders):.1f} lines per order\n"
     )
     print(
         f"{'database':<11} {'orders/s':>9} {'p50 ms':>8} {'p95 ms':>8} "
-        f"{'max ms':>8}  allocated"
+        f"{'max ms':>8} {'webhooks':>9}  allocated"
     )
     headline: dict = {
         "file": args.file.name,
         "orders": len(orders),
         "lines": lines,
         "clients": args.clients,
+        "workers": args.workers,
+        "threads": args.threads,
     }
     for database, result in results.items():
         short = "postgres" if database == "postgresql" else database
@@ -372,8 +410,10 @@ def main() -> None:
             pct(values, 95),
         )
         states = ", ".join(f"{n} {s}" for s, n in sorted(result["states"].items()))
+        per_order = f"{result['webhooks_per_order']:.1f}/order"
         print(
-            f"{database:<11} {rate:>9} {p50:>8} {p95:>8} {max(values):>8.2f}  {states}"
+            f"{database:<11} {rate:>9} {p50:>8} {p95:>8} {max(values):>8.2f} "
+            f"{per_order:>9}  {states}"
         )
         headline |= {
             f"orders_per_s_{short}": rate,
