@@ -10,6 +10,7 @@ Guarantees, for every (product, location, lot):
 """
 
 from datetime import date
+from functools import cache
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -441,18 +442,28 @@ def _add_on_hand(
     connection: sa.Connection, product_id: int, location_id: int, lot: str, qty: int
 ) -> None:
     """Units arrive at a (product, location, lot): its balance row grows, or is made."""
-    if connection.dialect.name == "postgresql":
+    connection.execute(
+        _upsert_on_hand(connection.dialect.name),
+        {"product": product_id, "place": location_id, "lot_code": lot, "units": qty},
+    )
+
+
+@cache
+def _upsert_on_hand(dialect: str):
+    if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     statement = insert(_STOCK).values(
-        product_id=product_id, location_id=location_id, lot=lot, on_hand=qty, reserved=0
+        product_id=sa.bindparam("product"),
+        location_id=sa.bindparam("place"),
+        lot=sa.bindparam("lot_code"),
+        on_hand=sa.bindparam("units"),
+        reserved=0,
     )
-    connection.execute(
-        statement.on_conflict_do_update(
-            index_elements=["product_id", "location_id", "lot"],
-            set_={"on_hand": _STOCK.c.on_hand + statement.excluded.on_hand},
-        )
+    return statement.on_conflict_do_update(
+        index_elements=["product_id", "location_id", "lot"],
+        set_={"on_hand": _STOCK.c.on_hand + statement.excluded.on_hand},
     )
 
 
