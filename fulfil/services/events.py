@@ -80,7 +80,7 @@ def record_all(session: Session, entries: list[Entry], *, actor_id: int | None) 
     if not any(wanted):
         rows.insert(connection, Event.__table__, records)
         return
-    ids = connection.execute(_INSERT_RETURNING_IDS, records).scalars().all()
+    ids = _insert_returning_ids(connection, records)
     webhooks.enqueue_all(
         session,
         [
@@ -93,6 +93,24 @@ def record_all(session: Session, entries: list[Entry], *, actor_id: int | None) 
     )
 
 
-_INSERT_RETURNING_IDS = sa.insert(Event.__table__).returning(
-    Event.__table__.c.id, sort_by_parameter_order=True
+def _insert_returning_ids(connection: sa.Connection, records: list[dict]) -> list[int]:
+    """INSERT the events; their ids, in the order of `records`."""
+    keys = [(r["action"], r["subject_type"], r["subject_id"]) for r in records]
+    if len(set(keys)) < len(keys):  # the database must keep them in order for us
+        return connection.execute(_INSERT_IN_ORDER, records).scalars().all()
+    # One statement for all (SQLite would send an ordered one row by row), its rows
+    # in no promised order: matched to the records by what they are about.
+    ids = {
+        (row.action, row.subject_type, row.subject_id): row.id
+        for row in connection.execute(_INSERT, records)
+    }
+    return [ids[key] for key in keys]
+
+
+_events = Event.__table__
+_INSERT = sa.insert(_events).returning(
+    _events.c.id, _events.c.action, _events.c.subject_type, _events.c.subject_id
+)
+_INSERT_IN_ORDER = sa.insert(_events).returning(
+    _events.c.id, sort_by_parameter_order=True
 )

@@ -47,7 +47,6 @@ from fulfil.services import (
     inventory,
     picking,
     replay_safe,
-    rows,
     unit_of_work,
     webhooks,
 )
@@ -470,9 +469,8 @@ def _take_in_house(
             "warehouse_id": shipment.warehouse_id,
         },
     ).scalar_one()
-    rows.insert(
-        connection,
-        _lines,
+    stored = connection.execute(
+        _NEW_LINES,
         [
             {
                 "order_id": order_id,
@@ -483,10 +481,11 @@ def _take_in_house(
             }
             for line, (product_id, qty) in zip(request.lines, wanted, strict=True)
         ],
-    )
-    # Which id each line got, matched by content (nothing promises ids in the order
-    # of the rows sent); lines alike in product and units are alike in what they
-    # reserve too, so their order among themselves does not matter.
+    ).all()
+    # Which id each line got, matched by content: RETURNING in one statement for all
+    # the rows (as both databases do it) promises no order. Lines alike in product
+    # and units are alike in what they reserve too, so their order among themselves
+    # does not matter.
     waiting: dict[tuple, deque] = defaultdict(deque)
     for number, key in enumerate(wanted):
         waiting[key].append(number)
@@ -498,7 +497,7 @@ def _take_in_house(
         **{k: v for k, v in values.items() if k not in _NOT_SHOWN},
     )
     holds = []
-    for row in connection.execute(_LINES_OF, {"order_id": order_id}):
+    for row in sorted(stored, key=lambda row: row.id):  # as order_out lists them
         number = waiting[(row.product_id, row.qty)].popleft()
         draw = draws[number]
         holds += [
@@ -603,8 +602,6 @@ _WAREHOUSES = sa.select(
 ).order_by(_warehouses.c.id)
 _NEW_ORDER = sa.insert(_orders).returning(_orders.c.id)
 _NEW_SHIPMENT = sa.insert(Shipment.__table__).returning(Shipment.__table__.c.id)
-_LINES_OF = (
-    sa.select(_lines.c.id, _lines.c.product_id, _lines.c.qty, _lines.c.unit_price)
-    .where(_lines.c.order_id == sa.bindparam("order_id"))
-    .order_by(_lines.c.id)
+_NEW_LINES = sa.insert(_lines).returning(
+    _lines.c.id, _lines.c.product_id, _lines.c.qty, _lines.c.unit_price
 )

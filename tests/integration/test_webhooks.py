@@ -416,6 +416,37 @@ def test_a_new_orders_webhooks_describe_it_as_each_event_saw_it(shop, receiver):
     assert payloads[2]["data"]["order"]["status"] == "backordered"
 
 
+@pytest.mark.parametrize("twice", [False, True], ids=["distinct", "one-twice"])
+def test_events_recorded_together_keep_their_order_and_their_webhooks(
+    app, receiver, twice
+):
+    webhooks.subscribe(receiver.url, ["*"])
+    db.session.rollback()
+    said = webhooks.order_described(7, "X-7", "received")
+    actions = ["order.received", "order.received" if twice else "order.backordered"]
+
+    with unit_of_work() as session:
+        events.record_all(
+            session,
+            [
+                events.Entry(action, "orders", 7, {"n": n}, said)
+                for n, action in enumerate(actions + ["order.allocated"])
+            ],
+            actor_id=None,
+        )
+
+    recorded = db.session.scalars(sa.select(Event).order_by(Event.id)).all()[-3:]
+    assert [(e.action, e.data) for e in recorded] == [
+        (action, {"n": n}) for n, action in enumerate(actions + ["order.allocated"])
+    ]
+    sent = deliveries()
+    assert [d.event_id for d in sent] == [e.id for e in recorded]
+    for delivery, event in zip(sent, recorded, strict=True):
+        payload = json.loads(delivery.payload)
+        assert payload["id"] == f"evt_{event.id}"
+        assert payload["data"] == said | {"event": event.data}
+
+
 def test_a_subscription_is_checked_before_it_is_stored(app):
     with pytest.raises(InvalidInput, match="url"):
         webhooks.subscribe("ftp://shop.example/hooks", ["*"])
