@@ -32,6 +32,7 @@ from fulfil.models import (
 )
 from fulfil.models.picking import OPEN_LISTS
 from fulfil.models.types import utcnow
+from fulfil.queries.screens import PickScreen, TaskLine
 from fulfil.services.picking import current_task
 
 
@@ -68,37 +69,6 @@ def list_view(pick_list_id: int) -> ListView:
     tasks = pick_list.tasks
     done = sum(1 for t in tasks if t.status != TaskStatus.OPEN)
     return ListView(pick_list, current_task(pick_list), done, len(tasks))
-
-
-@dataclass(frozen=True)
-class TaskLine:
-    """One task as the picker's screen shows it."""
-
-    id: int
-    location: str
-    product_name: str
-    sku: str
-    lot: str
-    picked: int
-    remaining: int
-    at_location: bool
-    skipped: bool
-    slot: int
-    tote: str
-
-
-@dataclass(frozen=True)
-class PickScreen:
-    """The picker's screen: the task at hand and how far the list is, or (done) the
-    totes to bring to packing with their orders."""
-
-    list_id: int
-    picker_id: int | None
-    finished: bool
-    done: int
-    total: int
-    task: TaskLine | None
-    totes: list[tuple[str, str]]
 
 
 def screen_of(view: ListView) -> PickScreen:

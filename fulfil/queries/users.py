@@ -4,6 +4,7 @@ from functools import cache
 
 import sqlalchemy as sa
 from itsdangerous import BadSignature
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from fulfil.errors import InvalidBadge
@@ -20,7 +21,8 @@ def _dummy_hash() -> str:
 
 
 def user_by_id(user_id: int) -> User | None:
-    return db.session.get(User, user_id)
+    """The user and their roles in one read (every request asks for both)."""
+    return db.session.get(User, user_id, options=[joinedload(User.role_rows)])
 
 
 def user_by_credentials(username: str, password: str) -> User | None:

@@ -378,9 +378,7 @@ def take_reserved_rows(
     each, with the database's own checks (on hand ≥ 0, reserved ≤ on hand) behind
     them. The destination must not be a bin orders are allocated from."""
     _check_qty(qty)
-    _check_key(key)
-    if connection.execute(_MOVE_BY_KEY, {"key": key}).first() is not None:
-        raise IdempotencyConflict(key=key)  # the caller replays before writing
+    _check_key(key)  # unique in the ledger: a second move under it cannot commit
     if (
         connection.execute(
             _TAKE_FROM_RESERVATION, {"row": reservation_id, "units": qty}
@@ -413,9 +411,6 @@ def take_reserved_rows(
 
 
 _STOCK = Stock.__table__
-_MOVE_BY_KEY = sa.select(StockMove.__table__.c.id).where(
-    StockMove.__table__.c.key == sa.bindparam("key")
-)
 _TAKE_FROM_RESERVATION = (
     sa.update(Reservation.__table__)
     .where(

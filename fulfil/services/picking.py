@@ -48,6 +48,7 @@ from fulfil.models import (
     User,
 )
 from fulfil.models.types import utcnow
+from fulfil.queries.screens import PickScreen
 from fulfil.services import (
     allocation,
     events,
@@ -70,6 +71,7 @@ class Outcome:
     message: str
     pick_list_id: int
     replayed: bool = False
+    screen: PickScreen | None = None  # the picker's screen after it, when known
 
 
 # -- claiming --------------------------------------------------------------------------
@@ -167,15 +169,16 @@ def scan(
         )
     # nearly every scan is a right one that leaves the list open: written as rows
     scan_id = (scan_id or "").strip()
-    if quick_scan.accept(
+    screen = quick_scan.accept(
         pick_list_id,
         picker_id=picker_id,
         scan_id=scan_id,
         code=code,
         qty=qty,
         for_task=for_task,
-    ):
-        return Outcome(True, "", pick_list_id)
+    )
+    if screen is not None:
+        return Outcome(True, "", pick_list_id, screen=screen)
 
     def act(session: Session, pick_list: PickList, task: PickTask) -> PickScan:
         if for_task is not None and task.id != for_task:

@@ -3,10 +3,11 @@
 A picker scans a bin label or a product many times an hour; nearly every scan is the
 right one and leaves the list unfinished. `accept` takes exactly those through
 the same rules as `services.picking.scan`, reading the few rows a scan depends on and
-writing its rows directly (no objects loaded, none expired after the commit). It
-returns None for anything else: a replayed id, a refusal, the scan that finishes the
-list, a list that changed hands. `picking.scan` then takes the full path, which
-decides and records those cases exactly as it always has.
+writing its rows directly (no objects loaded, none expired after the commit), and
+returns the picker's screen after it. It returns None for anything else: a replayed
+id, a refusal, the scan that finishes the list, a list that changed hands.
+`picking.scan` then takes the full path, which decides and records those cases
+exactly as it always has.
 """
 
 import sqlalchemy as sa
@@ -30,14 +31,29 @@ from fulfil.models import (
     Tracking,
 )
 from fulfil.models.types import utcnow
+from fulfil.queries.screens import PickScreen, TaskLine
 from fulfil.services import events, inventory, unit_of_work
 
 _TOTE = aliased(Location)
-_SEEN = sa.select(PickScan.id).where(PickScan.scan_id == sa.bindparam("scan_id"))
+_TASKS_OF_LIST = sa.select(sa.func.count(PickTask.id)).where(
+    PickTask.pick_list_id == PickList.id
+)
+# The list locked, whether this scan id was seen before, and how far the list is.
 _LIST = (
-    sa.select(PickList.picker_id, PickList.status)
+    sa.select(
+        PickList.picker_id,
+        PickList.status,
+        sa.select(PickScan.id)
+        .where(PickScan.scan_id == sa.bindparam("scan_id"))
+        .scalar_subquery()
+        .label("seen"),
+        _TASKS_OF_LIST.scalar_subquery().label("total"),
+        _TASKS_OF_LIST.where(PickTask.status != TaskStatus.OPEN)
+        .scalar_subquery()
+        .label("done"),
+    )
     .where(PickList.id == sa.bindparam("list_id"))
-    .with_for_update()
+    .with_for_update(of=PickList)
 )
 # The task at hand and the one after it (a done task's successor in the same bin
 # needs no bin scan; no successor means this scan may finish the list).
@@ -50,10 +66,14 @@ _TASKS = (
         PickTask.product_id,
         PickTask.lot,
         PickTask.reservation_id,
+        PickTask.picked,
+        PickTask.skipped,
         Location.code.label("bin"),
         Product.sku,
+        Product.name,
         Product.barcode,
         Product.tracking,
+        PickSlot.number.label("slot"),
         Reservation.stock_id,
         PickSlot.tote_id,
         _TOTE.code.label("tote"),
@@ -89,33 +109,38 @@ def accept(
     code: str,
     qty: int | None,
     for_task: int | None,
-) -> bool:
-    """Record a right scan that leaves the list open (True), or change nothing and
-    leave the scan to the full path (False). Safe to call with any scan."""
+) -> PickScreen | None:
+    """Record a right scan that leaves the list open and return the screen after it,
+    or change nothing and leave the scan to the full path (None). Safe to call with
+    any scan."""
     if not 8 <= len(scan_id) <= 64:
-        return False
+        return None
     try:
         with unit_of_work() as session:
             db = session.connection()
-            if db.execute(_SEEN, {"scan_id": scan_id}).first() is not None:
-                return False  # a replay: the full path answers as the first time
-            held = db.execute(_LIST, {"list_id": pick_list_id}).first()
-            if held is None or tuple(held) != (picker_id, PickListStatus.PICKING):
-                return False
+            held = db.execute(
+                _LIST, {"list_id": pick_list_id, "scan_id": scan_id}
+            ).first()
+            if held is None or held.seen is not None:
+                return None  # a replay: the full path answers as the first time
+            if (held.picker_id, held.status) != (picker_id, PickListStatus.PICKING):
+                return None
             tasks = db.execute(_TASKS, {"list_id": pick_list_id}).all()
             if not tasks or (for_task is not None and tasks[0].id != for_task):
-                return False
+                return None
             task, following = tasks[0], tasks[1] if len(tasks) > 1 else None
             if code.upper() == task.bin.upper():
                 if not task.at_location:
                     db.execute(_AT_BIN, {"task_id": task.id})
                 kind, units = ScanKind.LOCATION, 0
+                screen = _screen(pick_list_id, picker_id, held, _line(task, at=True))
             else:
                 units = _units(task, code, qty)
                 if units is None or (units == task.remaining and following is None):
-                    return False
+                    return None
                 _pick(session, task, following, units, scan_id, picker_id, pick_list_id)
                 kind = ScanKind.PRODUCT
+                screen = _screen_after_pick(pick_list_id, picker_id, held, units, tasks)
             db.execute(
                 sa.insert(PickScan.__table__),
                 {
@@ -132,9 +157,49 @@ def accept(
                     "at": utcnow(),
                 },
             )
-            return True
+            return screen
     except IntegrityError:
-        return False  # a twin of this scan committed first: the full path replays it
+        return None  # a twin of this scan committed first: the full path replays it
+
+
+def _line(task, *, at: bool, picked: int = 0) -> TaskLine:
+    return TaskLine(
+        id=task.id,
+        location=task.bin,
+        product_name=task.name,
+        sku=task.sku,
+        lot=task.lot,
+        picked=task.picked + picked,
+        remaining=task.remaining - picked,
+        at_location=at,
+        skipped=task.skipped,
+        slot=task.slot,
+        tote=task.tote,
+    )
+
+
+def _screen(list_id, picker_id, held, line: TaskLine, done_now: int = 0) -> PickScreen:
+    return PickScreen(
+        list_id=list_id,
+        picker_id=picker_id,
+        finished=False,
+        done=held.done + done_now,
+        total=held.total,
+        task=line,
+        totes=[],
+    )
+
+
+def _screen_after_pick(list_id, picker_id, held, units, tasks) -> PickScreen:
+    task = tasks[0]
+    if units < task.remaining:  # more of the same here
+        return _screen(list_id, picker_id, held, _line(task, at=True, picked=units))
+    following = tasks[1]  # this one is done: the next one, at its bin if the same
+    line = _line(
+        following,
+        at=following.at_location or following.location_id == task.location_id,
+    )
+    return _screen(list_id, picker_id, held, line, done_now=1)
 
 
 def _units(task, code: str, qty: int | None) -> int | None:

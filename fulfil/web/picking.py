@@ -10,6 +10,7 @@ from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError, InvalidInput, ListClosed, NotYourList
 from fulfil.queries import picking as queries
 from fulfil.queries import stock
+from fulfil.queries.screens import PickScreen
 from fulfil.services import picking
 from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
@@ -175,6 +176,7 @@ def _act(pick_list_id: int, action):
         outcome.accepted,
         outcome.message,
         200 if outcome.accepted else 422,
+        outcome.screen,
     )
 
 
@@ -210,9 +212,14 @@ def _json_refusal(refusal: FulfilError):
 
 
 def _answer(
-    me: int, pick_list_id: int | None, accepted: bool, message: str, status: int
+    me: int,
+    pick_list_id: int | None,
+    accepted: bool,
+    message: str,
+    status: int,
+    screen: PickScreen | None = None,
 ):
-    view = queries.pick_screen(pick_list_id) if pick_list_id else None
+    view = screen or (queries.pick_screen(pick_list_id) if pick_list_id else None)
     if view is not None and view.picker_id != me:
         view = None  # someone else's list: say why, show nothing of it
     if not wants_fragment():

@@ -15,6 +15,7 @@ from fulfil.models import (
     Stock,
     StockMove,
 )
+from fulfil.queries.picking import pick_screen
 from fulfil.services import picking, quick_scan
 from tests.conftest import assert_ledger_balanced
 from tests.picking_floor import lay_out, order, release, scan_id, stock
@@ -140,7 +141,7 @@ def test_right_scans_leave_the_same_books_written_as_rows_or_as_objects(
     pick_through(quick_list, quick_picker)
     written_as_rows = books(quick_list, quick_products)
 
-    monkeypatch.setattr(quick_scan, "accept", lambda *args, **kwargs: False)
+    monkeypatch.setattr(quick_scan, "accept", lambda *args, **kwargs: None)
     full_list, full_picker, full_products = pick_list_of(
         floor, loc, make_product, make_user, "F"
     )
@@ -174,3 +175,26 @@ def test_a_scan_the_quick_path_records_is_not_recorded_again(
         )
         == 1
     )
+
+
+def test_the_screen_a_quick_scan_answers_with_is_the_screen_the_list_shows(
+    floor, loc, make_product, make_user
+):
+    pick_list_id, picker_id, _ = pick_list_of(floor, loc, make_product, make_user, "S")
+    answered = 0
+    while True:
+        db.session.expire_all()
+        task = picking.current_task(db.session.get(PickList, pick_list_id))
+        if task is None:
+            break
+        codes = [] if task.at_location else [task.location.code]
+        for code in codes + [task.product.barcode] * task.remaining:
+            outcome = picking.scan(
+                pick_list_id, picker_id=picker_id, scan_id=scan_id(), code=code
+            )
+            assert outcome.accepted, outcome.message
+            if outcome.screen is not None:  # the last scan takes the full path
+                answered += 1
+                assert outcome.screen == pick_screen(pick_list_id)
+
+    assert answered >= 8
