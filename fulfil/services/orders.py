@@ -295,7 +295,7 @@ def _order_values(request: OrderIn, digest: str, source: str, warehouse) -> dict
     return dict(
         external_id=request.external_id,
         request_hash=digest,
-        source=source,
+        source=source[:_SOURCE_LENGTH],  # "api:<token name>" may be longer
         warehouse_id=warehouse.id if warehouse else None,
         placed_at=request.placed_at,
         promised_ship_by=promise,
@@ -583,6 +583,7 @@ def _record_intake(
 
 
 _NOT_SHOWN = frozenset({"request_hash", "warehouse_id"})
+_SOURCE_LENGTH = Order.__table__.c.source.type.length
 _orders, _lines = Order.__table__, OrderLine.__table__
 _EARLIER = sa.select(_orders.c.id, _orders.c.request_hash).where(
     _orders.c.external_id == sa.bindparam("external_id")
