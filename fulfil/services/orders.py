@@ -111,7 +111,7 @@ def take_order(
             written = _take_in_house(session, request, values, products, warehouse)
             _record_intake(session, written, source, actor_id)
             return Intake(written.id, created=True, written=written)
-        order = _take_in_objects(session, request, values, products, actor_id)
+        order = _take_in_objects(session, request, values, products, source, actor_id)
         return Intake(order.id, created=True)
 
 
@@ -316,7 +316,7 @@ def _order_values(request: OrderIn, digest: str, source: str, warehouse) -> dict
 
 
 def _take_in_objects(
-    session: Session, request: OrderIn, values: dict, products: dict, actor_id
+    session: Session, request: OrderIn, values: dict, products: dict, source, actor_id
 ) -> Order:
     """An order with lines of several fulfilment modes: each mode's shipment starts
     its own way (fulfilment.start)."""
@@ -341,7 +341,7 @@ def _take_in_objects(
         order,
         actor_id=actor_id,
         external_id=order.external_id,
-        source=order.source,
+        source=source,
     )
     for shipment in order.shipments:
         fulfilment.start(session, shipment, actor_id)

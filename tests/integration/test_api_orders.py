@@ -492,14 +492,21 @@ def test_orders_taken_in_within_one_larger_change_reserve_each_unit_once(
     assert_ledger_balanced()
 
 
-def test_a_shop_whose_token_has_a_long_name_can_send_orders(shop, client):
+@pytest.mark.parametrize("mixed", [False, True], ids=["in-house", "mixed"])
+def test_a_shop_whose_token_has_a_long_name_can_send_orders(
+    shop, client, make_product, mixed
+):
     from fulfil.services import tokens
 
+    make_product("SKU-3PL", fulfilment="3pl")
     name = "shopify-integration-production"
     _, secret = tokens.create_token(name=name, scopes=["orders:write"])
+    lines = [line("SKU-0001", 1)] + ([line("SKU-3PL", 1)] if mixed else [])
 
     response = client.post(
-        ORDERS, json=order_payload(), headers={"Authorization": f"Bearer {secret}"}
+        ORDERS,
+        json=order_payload(lines=lines),
+        headers={"Authorization": f"Bearer {secret}"},
     )
 
     assert response.status_code == 201, response.get_data(as_text=True)
