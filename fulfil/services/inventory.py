@@ -376,7 +376,8 @@ def take_reserved_rows(
     """`take_reserved` for a caller that holds ids, not objects (a pick scan, the
     floor's most frequent write): the same guards and the same rows, a statement
     each, with the database's own checks (on hand ≥ 0, reserved ≤ on hand) behind
-    them. The destination must not be a bin orders are allocated from."""
+    them. The destination must not be a bin orders are allocated from. Call it last
+    before the commit: it ends holding the bin's balance row."""
     _check_qty(qty)
     _check_key(key)  # unique in the ledger: a second move under it cannot commit
     if (
@@ -389,9 +390,6 @@ def take_reserved_rows(
             sa.select(Reservation.qty).where(Reservation.id == reservation_id)
         ).scalar()
         raise ReservationExceeded(requested=qty, open=held or 0)
-    taken = connection.execute(_TAKE_FROM_STOCK, {"row": stock_id, "units": qty})
-    if taken.rowcount != 1:
-        raise ReservationExceeded(requested=qty, open=0)  # books and holds disagree
     _add_on_hand(connection, product_id, destination_id, lot, qty)
     connection.execute(
         sa.insert(StockMove.__table__),
@@ -408,6 +406,11 @@ def take_reserved_rows(
             "at": utcnow(),
         },
     )
+    # Last: every picker at this bin waits for its balance row, so it stays locked
+    # only from here to the caller's commit.
+    taken = connection.execute(_TAKE_FROM_STOCK, {"row": stock_id, "units": qty})
+    if taken.rowcount != 1:
+        raise ReservationExceeded(requested=qty, open=0)  # books and holds disagree
 
 
 _STOCK = Stock.__table__
@@ -445,11 +448,7 @@ def _add_on_hand(
 
 @cache
 def _upsert_on_hand(dialect: str):
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    statement = insert(_STOCK).values(
+    statement = _dialect_insert(dialect)(_STOCK).values(
         product_id=sa.bindparam("product"),
         location_id=sa.bindparam("place"),
         lot=sa.bindparam("lot_code"),
@@ -747,13 +746,37 @@ def _locked_stock(
         )
     stock = session.execute(query).scalar_one_or_none()
     if stock is None and create:
-        stock = Stock(
-            product_id=product_id,
-            location_id=location_id,
-            lot=lot,
+        # Another transaction may be making the same row right now (two lists
+        # reaching the packing area with the same product): whoever comes second
+        # inserts nothing and waits for the first one's row.
+        session.flush()
+        session.connection().execute(
+            _make_balance_row(session.get_bind().dialect.name),
+            {"product": product_id, "place": location_id, "lot_code": lot},
+        )
+        stock = session.execute(query).scalar_one()
+    return stock
+
+
+@cache
+def _make_balance_row(dialect: str):
+    insert = _dialect_insert(dialect)
+    return (
+        insert(_STOCK)
+        .values(
+            product_id=sa.bindparam("product"),
+            location_id=sa.bindparam("place"),
+            lot=sa.bindparam("lot_code"),
             on_hand=0,
             reserved=0,
         )
-        session.add(stock)
-        session.flush()
-    return stock
+        .on_conflict_do_nothing(index_elements=["product_id", "location_id", "lot"])
+    )
+
+
+def _dialect_insert(dialect: str):
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert

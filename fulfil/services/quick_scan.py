@@ -130,36 +130,38 @@ def accept(
                 return None
             task, following = tasks[0], tasks[1] if len(tasks) > 1 else None
             if code.upper() == task.bin.upper():
+                _log(db, scan_id, pick_list_id, task.id, picker_id, code)
                 if not task.at_location:
                     db.execute(_AT_BIN, {"task_id": task.id})
-                kind, units = ScanKind.LOCATION, 0
-                screen = _screen(pick_list_id, picker_id, held, _line(task, at=True))
-            else:
-                units = _units(task, code, qty)
-                if units is None or (units == task.remaining and following is None):
-                    return None
-                _pick(session, task, following, units, scan_id, picker_id, pick_list_id)
-                kind = ScanKind.PRODUCT
-                screen = _screen_after_pick(pick_list_id, picker_id, held, units, tasks)
-            db.execute(
-                sa.insert(PickScan.__table__),
-                {
-                    "scan_id": scan_id,
-                    "pick_list_id": pick_list_id,
-                    "task_id": task.id,
-                    "user_id": picker_id,
-                    "kind": kind,
-                    "code": code[:200],
-                    "qty": units,
-                    "accepted": True,
-                    "message": "",
-                    "undone": False,
-                    "at": utcnow(),
-                },
-            )
-            return screen
+                return _screen(pick_list_id, picker_id, held, _line(task, at=True))
+            units = _units(task, code, qty)
+            if units is None or (units == task.remaining and following is None):
+                return None
+            _log(db, scan_id, pick_list_id, task.id, picker_id, code, units)
+            _pick(session, task, following, units, scan_id, picker_id, pick_list_id)
+            return _screen_after_pick(pick_list_id, picker_id, held, units, tasks)
     except IntegrityError:
         return None  # a twin of this scan committed first: the full path replays it
+
+
+def _log(db, scan_id, pick_list_id, task_id, picker_id, code, units=0) -> None:
+    """The scan's row: first, so that a twin of it fails before anything else."""
+    db.execute(
+        sa.insert(PickScan.__table__),
+        {
+            "scan_id": scan_id,
+            "pick_list_id": pick_list_id,
+            "task_id": task_id,
+            "user_id": picker_id,
+            "kind": ScanKind.PRODUCT if units else ScanKind.LOCATION,
+            "code": code[:200],
+            "qty": units,
+            "accepted": True,
+            "message": "",
+            "undone": False,
+            "at": utcnow(),
+        },
+    )
 
 
 def _line(task, *, at: bool, picked: int = 0) -> TaskLine:
@@ -219,20 +221,6 @@ def _units(task, code: str, qty: int | None) -> int | None:
 
 def _pick(session, task, following, units, scan_id, picker_id, pick_list_id) -> None:
     db = session.connection()
-    inventory.take_reserved_rows(
-        db,
-        reservation_id=task.reservation_id,
-        stock_id=task.stock_id,
-        product_id=task.product_id,
-        qty=units,
-        source_id=task.location_id,
-        destination_id=task.tote_id,
-        lot=task.lot,
-        key=f"pick:{scan_id}",
-        reason="pick",
-        actor_id=picker_id,
-        reference=task.external_id,
-    )
     done = units == task.remaining
     db.execute(
         sa.update(PickTask)
@@ -261,4 +249,18 @@ def _pick(session, task, following, units, scan_id, picker_id, pick_list_id) -> 
             )
         ],
         actor_id=picker_id,
+    )
+    inventory.take_reserved_rows(
+        db,
+        reservation_id=task.reservation_id,
+        stock_id=task.stock_id,
+        product_id=task.product_id,
+        qty=units,
+        source_id=task.location_id,
+        destination_id=task.tote_id,
+        lot=task.lot,
+        key=f"pick:{scan_id}",
+        reason="pick",
+        actor_id=picker_id,
+        reference=task.external_id,
     )

@@ -297,3 +297,46 @@ def test_two_clients_sending_the_same_scan_at_once_book_it_once(app, make_produc
     assert len(set(results)) == 1 and len(results) == 4
     assert on_hand(product, location_id) == (3, 0)
     assert_ledger_balanced()
+
+
+@pytest.mark.postgres
+def test_units_arriving_at_once_where_none_were_before_all_count(
+    app, make_product, loc, warehouse
+):
+    """Lists reaching the packing area with the same product at the same moment,
+    each from a bin of its own, all make its balance row there: one makes it, the
+    others add to it."""
+    from fulfil.models import Location, Product
+    from fulfil.services import layout, unit_of_work
+    from tests.integration.test_allocation_race import at_once
+
+    product = make_product()
+    bins = []
+    for number in range(8):
+        code = f"B-0{number}"
+        layout.define_location(
+            warehouse_id=warehouse.id, code=code, kind="pick_face", x=9, y=number
+        )
+        bins.append(loc(code))
+        receive(product, bins[-1], 1, f"stock-up-{number}")
+    product_id, packing = product.id, loc("PACK-01")  # threads keep off this session
+
+    def bring_to_packing(i: int) -> None:  # as a finished pick list does, once
+        with unit_of_work() as session:
+            inventory.transfer(
+                session,
+                product=session.get(Product, product_id),
+                qty=1,
+                source=session.get(Location, bins[i]),
+                destination=session.get(Location, packing),
+                lot="",
+                reason="to_packing",
+                key=f"arrive-{i}",
+                actor_id=None,
+                reference="",
+            )
+
+    at_once(8, bring_to_packing)
+
+    assert on_hand(product, packing) == (8, 0)
+    assert_ledger_balanced()
