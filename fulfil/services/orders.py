@@ -3,7 +3,10 @@
 An order arrives once: its external id is unique, and the same request again returns
 the first result (the stored SHA-256 of the request tells a replay from a conflict).
 On intake the lines split into one shipment per fulfilment mode (and per supplier for
-dropship); in-house lines reserve stock at once, the rest is backordered.
+dropship); in-house lines reserve stock at once, the rest is backordered. The usual
+order, every line in-house, is written as rows in a handful of statements (see "an
+order we pick ourselves" below); the others as objects, each shipment started by
+fulfilment.start.
 """
 
 import hashlib
