@@ -2,7 +2,7 @@
 
     python benchmarks/scan_load.py [--seconds N] [--pickers N]
                                    [--saturation-pickers N] [--floor-seconds N]
-                                   [--skip-postgres]
+                                   [--skip-postgres] [--skip-sqlite]
 
 Orders are real order profiles: the repo's sample of the UCI "Online Retail" data
 (fulfil/demo/data/online_retail_sample.csv, read as benchmarks/intake.py reads it),
@@ -689,6 +689,7 @@ def main() -> None:
         "--floor-seconds", type=float, help="the floor's run (a quarter of --seconds)"
     )
     parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-sqlite", action="store_true")
     args = parser.parse_args()
     args.floor_seconds = args.floor_seconds or args.seconds / 4
     sample, names = read_orders(SAMPLE, None)
@@ -698,9 +699,14 @@ def main() -> None:
         with throwaway_postgres(args.skip_postgres) as url:
             if url:
                 results["postgresql"] = measure(url, sample, names, args, Path(folder))
-        results["sqlite"] = measure(
-            f"sqlite:///{folder}/scan_load.sqlite", sample, names, args, Path(folder)
-        )
+        if not args.skip_sqlite:
+            results["sqlite"] = measure(
+                f"sqlite:///{folder}/scan_load.sqlite",
+                sample,
+                names,
+                args,
+                Path(folder),
+            )
     report(results, args, sample)
 
 
