@@ -77,6 +77,27 @@
   });
 })();
 
+// The offline page offers the pick lists this device keeps: picking goes on there.
+(function () {
+  "use strict";
+  var kept = document.getElementById("kept-lists");
+  if (!kept || !("caches" in window)) return;
+  caches.open("fulfil-pages").then(function (cache) { return cache.keys(); }).then(function (requests) {
+    requests.forEach(function (request) {
+      var found = new URL(request.url).pathname.match(/^\/pick\/lists\/(\d+)$/);
+      if (!found) return;
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.className = "button secondary";
+      link.href = found[0];
+      link.textContent = kept.getAttribute("data-label").replace("%(id)s", found[1]);
+      item.appendChild(link);
+      kept.appendChild(item);
+      kept.hidden = false;
+    });
+  });
+})();
+
 // The service worker keeps the app shell on the device (see /sw.js).
 if ("serviceWorker" in navigator) {
   window.addEventListener("load", function () {

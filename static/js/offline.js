@@ -299,6 +299,7 @@
       })
       .then(function (fresh) {
         if (fresh.gone) return fresh.gone;
+        if (fresh.status === "done") forget();
         if (queue.length) return true;  // queued scans are not in it yet
         copy = fresh;
         return kv.set(KEY.copy, copy, store).then(function () { return true; });
@@ -306,7 +307,15 @@
       .catch(function () { return false; /* no network: the copy held stays */ });
   }
 
+  // A finished list is no longer offered for picking without the network.
+  function forget() {
+    if ("caches" in window) {
+      caches.open("fulfil-pages").then(function (cache) { return cache.delete(location.pathname); });
+    }
+  }
+
   function gone(message) {
+    forget();
     cutOff = false;
     banner("");
     var view = document.getElementById("offline-gone").content.cloneNode(true);
@@ -328,6 +337,7 @@
       if (document.getElementById("task").getAttribute("data-state") !== state(list)) render(list);
       banner();
       if (queue.length) drain();
+      if (served.status === "done" && !queue.length) { forget(); return; }
       if (!("caches" in window) || !navigator.onLine) return;
       // keep this page for a reload without the network (the service worker keeps
       // the pages it serves; before it took over, the page fetches a copy itself)

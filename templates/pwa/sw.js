@@ -33,7 +33,13 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
-  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.origin !== self.location.origin) return;
+  if (request.mode === "navigate" && request.method !== "GET") {
+    // a form sent without the network ("Continue picking"): say so, not the browser
+    event.respondWith(fetch(request).catch(() => caches.match(OFFLINE)));
+    return;
+  }
+  if (request.method !== "GET") return;
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).then((response) => {
       if (response.ok && url.pathname.startsWith("/pick/")) {

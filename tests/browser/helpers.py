@@ -50,3 +50,11 @@ def wedge(page: Page, code: str) -> None:
     expect(page.get_by_label("Scan", exact=True)).to_be_focused()
     page.keyboard.type(code)
     page.keyboard.press("Enter")
+
+
+def wait_for_worker(page: Page) -> None:
+    """The service worker is installed (its cache filled) and runs: the page may go
+    offline now. A worker that fails to install fails here, within 15 s."""
+    page.wait_for_function(
+        "() => navigator.serviceWorker.ready.then(() => true)", timeout=15_000
+    )

@@ -7,6 +7,8 @@ the queue is sent, and a send cut half-way (the server applied the scan, the ans
 never arrived) is sent again: the ledger holds exactly the units scanned.
 """
 
+import re
+
 import pytest
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
@@ -26,7 +28,13 @@ from fulfil.queries.orders import order_by_external_id
 from fulfil.queries.stock import location_by_code
 from fulfil.queries.users import user_by_username
 from fulfil.services import catalog, inventory, layout, users, waves
-from tests.browser.helpers import in_app, log_in, place_and_release, wedge
+from tests.browser.helpers import (
+    in_app,
+    log_in,
+    place_and_release,
+    wait_for_worker,
+    wedge,
+)
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -68,7 +76,7 @@ def site(live_app):
                 qty=20,
                 key=f"gap-{sku}",
             )
-        for username in ("gus", "gia"):
+        for username in ("gus", "gia", "gil"):
             users.create_user(
                 username=username,
                 password=PASSWORD,
@@ -88,7 +96,7 @@ def claim(page: Page, username: str) -> None:
     page.get_by_role("button", name="Start picking").click()
     expect(page.locator("#task .location")).to_have_text("GAP-1")
     # the service worker runs and this device holds the list: now the Wi-Fi may go
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    wait_for_worker(page)
     expect(page.locator("[data-offline-ready]")).to_have_count(1)
 
 
@@ -211,3 +219,24 @@ def _list_of(external_id: str) -> int:
     return db.session.scalar(
         sa.select(PickSlot.pick_list_id).where(PickSlot.shipment_id == shipment.id)
     )
+
+
+def test_a_picker_who_left_the_list_offline_finds_the_way_back(
+    page: Page, live_app, site
+):
+    place_and_release(live_app, site, {"GAP-300": {"GAP-TIN": 1}})
+    claim(page, "gil")
+    list_url = page.url
+    page.context.set_offline(True)
+
+    page.goto("/pick/")  # the picking home, kept from before, or the offline page
+    start = page.get_by_role("button", name=re.compile("(Start|Continue) picking"))
+    if start.is_visible():
+        start.click()  # a form without the network
+    expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+    page.get_by_role("link", name=re.compile("Go on picking list")).click()
+
+    assert page.url == list_url
+    expect(page.locator("#task .location")).to_have_text("GAP-1")
+    wedge(page, "GAP-1")
+    expect(page.locator("#task .feedback--ok")).to_have_text("Confirmed on this phone")

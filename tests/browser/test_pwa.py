@@ -8,17 +8,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
-from tests.browser.helpers import log_in
+from tests.browser.helpers import log_in, wait_for_worker
 
 pytestmark = pytest.mark.browser
-
-
-def wait_for_worker(page: Page) -> None:
-    page.wait_for_function(
-        "navigator.serviceWorker.controller !== null"
-        " || navigator.serviceWorker.ready.then(() => true)"
-    )
-    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
 
 
 def test_chrome_finds_nothing_missing_to_install_the_app(
