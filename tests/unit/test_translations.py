@@ -29,3 +29,24 @@ def test_the_german_catalogue_is_complete_and_keeps_placeholders():
         wanted = set(PLACEHOLDER.findall(ids[-1]))
         for string in strings:
             assert set(PLACEHOLDER.findall(string)) == wanted, message.id
+
+
+def test_every_text_marked_in_the_code_is_in_the_german_catalogue():
+    """What `pybabel extract` finds (babel.cfg) must be translated: a new text left
+    out of the catalogue would show in English on a German screen."""
+    from babel.messages.extract import extract_from_dir
+
+    root = CATALOG.parents[4]
+    method_map = [("fulfil/**.py", "python"), ("templates/**.html", "jinja2")]
+    keywords = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2)}
+    with CATALOG.open("rb") as file:
+        catalog = read_po(file)
+    found = {
+        message if isinstance(message, str) else message[0]
+        for _, _, message, _, _ in extract_from_dir(root, method_map, keywords=keywords)
+    }
+
+    missing = sorted(
+        m for m in found if m and not (catalog.get(m) and catalog[m].string)
+    )
+    assert not missing, missing
