@@ -105,7 +105,9 @@ def picker_session(base: str) -> tuple[str, str]:
     opener.open(base + "/login", urlencode(form).encode())
     home = opener.open(base + "/pick/").read().decode()
     token = re.search(r'name="csrf-token" content="([^"]+)"', home).group(1)
-    started = opener.open(base + "/pick/start", urlencode({"csrf_token": token}).encode())
+    started = opener.open(
+        base + "/pick/start", urlencode({"csrf_token": token}).encode()
+    )
     if "/pick/lists/" not in started.url:
         sys.exit(f"the demo picker got no list: {started.url}")
     cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
@@ -226,7 +228,8 @@ def main() -> None:
     median = {
         name: statistics.median(r["scores"][name] for r in runs) for name in CATEGORIES
     }
-    print(f"Picker screen {url.replace(base, '')}, Lighthouse 12, mobile, {args.runs} runs")
+    page = url.replace(base, "")
+    print(f"Picker screen {page}, Lighthouse 12, mobile, {args.runs} runs")
     print(f"{'category':<18}{'median':>8}{'runs':>16}")
     for name in CATEGORIES:
         each = " ".join(str(r["scores"][name]) for r in runs)

@@ -30,7 +30,9 @@ console.log(JSON.stringify(codes.map((code) => {
 def node() -> str:
     path = shutil.which("node")
     if path is None:
-        pytest.fail("Node.js is needed to run the device's GS1 reader (apt install nodejs)")
+        pytest.fail(
+            "Node.js is needed to run the device's GS1 reader (apt install nodejs)"
+        )
     return path
 
 
@@ -47,7 +49,9 @@ def random_code(rng: random.Random) -> str:
                 key("".join(rng.choices("0123456789", k=rng.choice([7, 11, 12, 13])))),
                 "".join(rng.choices("0123456789", k=rng.randint(1, 15))),
                 "SKU-" + "".join(rng.choices("ABCXYZ0129", k=rng.randint(1, 8))),
-                "".join(rng.choices("0123456789()<>GS ]dC1\x1d-", k=rng.randint(0, 20))),
+                "".join(
+                    rng.choices("0123456789()<>GS ]dC1\x1d-", k=rng.randint(0, 20))
+                ),
             ]
         )
     common = "10 17 15 21 30 37 00 02 11 13 16 20 22 240 400 410 420 3103".split()
@@ -67,7 +71,8 @@ def random_code(rng: random.Random) -> str:
         if ai in ("00", "01", "02") or ai.startswith("41"):
             value = key(value[:-1]) if rng.random() < 0.9 else value
         if ai in ("11", "12", "13", "15", "16", "17") and rng.random() < 0.8:
-            value = f"{rng.randint(0, 99):02d}{rng.randint(1, 12):02d}{rng.randint(0, 31):02d}"
+            yy, mm, dd = rng.randint(0, 99), rng.randint(1, 12), rng.randint(0, 31)
+            value = f"{yy:02d}{mm:02d}{dd:02d}"
         elements.append((ai, value))
     form = rng.random()
     if form < 0.3:  # the human-readable form, sometimes with spaces
