@@ -574,7 +574,7 @@ def measure(url: str, sample: list[dict], names, args, folder: Path) -> dict:
     label = "postgresql" if postgres else "sqlite"
     database_name = url.rsplit("/", 1)[1] if postgres else ""
     pickers = max(args.pickers, args.saturation_pickers)
-    lists = pickers + pickers // 10 + 2  # spares for pickers who finish a list
+    lists = pickers + pickers // 2 + 10  # spares for pickers who finish a list
     main_orders = copies(sample, lists * CART, "L")
     floor_lists = FLOOR_CLIENTS + 5 if postgres else 0
     floor_orders = copies(sample, floor_lists * FLOOR_CART, "F")
