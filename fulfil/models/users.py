@@ -28,6 +28,10 @@ class User(UserMixin, db.Model):
     warehouse = relationship("Warehouse")
 
     @property
+    def warehouse_code(self) -> str | None:
+        return self.warehouse.code if self.warehouse else None
+
+    @property
     def roles(self) -> set[Role]:
         return {row.role for row in self.role_rows}
 

@@ -1,15 +1,17 @@
 """Users for login, badges and the admin pages."""
 
+from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
+from flask_login import UserMixin
 from itsdangerous import BadSignature
-from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fulfil.domain.roles import Role
 from fulfil.errors import InvalidBadge
 from fulfil.extensions import db
-from fulfil.models import User
+from fulfil.models import User, UserRole, Warehouse
 from fulfil.services.users import badge_serializer
 
 
@@ -20,9 +22,59 @@ def _dummy_hash() -> str:
     return generate_password_hash("not a password")
 
 
-def user_by_id(user_id: int) -> User | None:
-    """The user and their roles in one read (every request asks for both)."""
-    return db.session.get(User, user_id, options=[joinedload(User.role_rows)])
+@dataclass(frozen=True)
+class SignedInUser(UserMixin):
+    """Who a request is from: what pages and guards ask of the logged-in user, read
+    as plain rows. Every request loads it, so no ORM object is built, tracked or
+    expired for it; services take its id, never the object."""
+
+    id: int
+    username: str
+    language: str | None
+    active: bool
+    warehouse_id: int | None
+    warehouse_code: str | None
+    roles: frozenset[Role]
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def has_role(self, *roles: Role) -> bool:
+        return Role.ADMIN in self.roles or any(role in self.roles for role in roles)
+
+
+_SIGNED_IN = (
+    sa.select(
+        User.id,
+        User.username,
+        User.language,
+        User.active,
+        User.warehouse_id,
+        Warehouse.code,
+        UserRole.role,
+    )
+    .outerjoin(Warehouse, User.warehouse_id == Warehouse.id)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(User.id == sa.bindparam("user_id"))
+)
+
+
+def user_by_id(user_id: int) -> SignedInUser | None:
+    """The user, their warehouse's code and their roles in one read."""
+    rows = db.session.execute(_SIGNED_IN, {"user_id": user_id}).all()
+    if not rows:
+        return None
+    first = rows[0]
+    return SignedInUser(
+        id=first.id,
+        username=first.username,
+        language=first.language,
+        active=first.active,
+        warehouse_id=first.warehouse_id,
+        warehouse_code=first.code,
+        roles=frozenset(row.role for row in rows if row.role is not None),
+    )
 
 
 def user_by_credentials(username: str, password: str) -> User | None:

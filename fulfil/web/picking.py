@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from flask import Blueprint, flash, jsonify, redirect, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from fulfil.domain.roles import Role
@@ -83,7 +84,7 @@ def scan(pick_list_id: int):
             picker_id=current_user.id,
             scan_id=scan_id,
             code=request.form.get("code", ""),
-            qty=whole_number("qty", _("Quantity"), required=False),
+            qty=whole_number("qty", _l("Quantity"), required=False),
             offline=request.form.get("offline") == "1",
             for_task=request.form.get("for_task", type=int),
         ),

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from fulfil.extensions import db
-from fulfil.services import users
+from fulfil.services import layout, users
 from tests.conftest import PASSWORD, csrf_token, row_counts
 
 PUBLIC = {
@@ -120,6 +120,27 @@ def test_a_deactivated_user_can_log_in_neither_way(client, make_user, post):
         == 401
     )
     assert post("/login/badge", {"badge": token}).status_code == 401
+
+
+def test_a_user_deactivated_while_logged_in_is_out_at_their_next_request(client, login):
+    picker = login("picker")
+    assert client.get("/pick/").status_code == 200
+
+    users.set_active(username=picker.username, active=False)
+
+    response = client.get("/pick/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_every_page_names_who_is_logged_in_and_their_warehouse(client, login):
+    picker = login("picker")
+    warehouse = layout.create_warehouse(code="NORTH", name="North", timezone="UTC")
+    users.set_warehouse(user_id=picker.id, warehouse_id=warehouse.id)
+
+    page = client.get("/pick/").get_data(as_text=True)
+
+    assert f"{picker.username} · NORTH" in page
 
 
 def test_a_picker_opening_a_manager_page_gets_403(client, login):
