@@ -392,7 +392,7 @@ def take_reserved_rows(
         raise ReservationExceeded(requested=qty, open=held or 0)
     _add_on_hand(connection, product_id, destination_id, lot, qty)
     connection.execute(
-        sa.insert(StockMove.__table__),
+        _MOVE_ROW,
         {
             "key": key,
             "product_id": product_id,
@@ -414,6 +414,7 @@ def take_reserved_rows(
 
 
 _STOCK = Stock.__table__
+_MOVE_ROW = sa.insert(StockMove.__table__)
 _TAKE_FROM_RESERVATION = (
     sa.update(Reservation.__table__)
     .where(

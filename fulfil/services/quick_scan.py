@@ -94,11 +94,22 @@ _TASKS = (
     .order_by(PickTask.sequence)
     .limit(2)
 )
+# Statements built once: building one and keying it for the compiled cache costs
+# about as much as running it.
 _AT_BIN = (
     sa.update(PickTask)
     .where(PickTask.id == sa.bindparam("task_id"))
     .values(at_location=True)
 )
+_PICKED = (
+    sa.update(PickTask)
+    .where(PickTask.id == sa.bindparam("task_id"))
+    .values(
+        picked=PickTask.picked + sa.bindparam("units", type_=sa.Integer),
+        status=sa.bindparam("new_status", type_=PickTask.status.type),
+    )
+)
+_SCAN_ROW = sa.insert(PickScan.__table__)
 
 
 def accept(
@@ -147,7 +158,7 @@ def accept(
 def _log(db, scan_id, pick_list_id, task_id, picker_id, code, units=0) -> None:
     """The scan's row: first, so that a twin of it fails before anything else."""
     db.execute(
-        sa.insert(PickScan.__table__),
+        _SCAN_ROW,
         {
             "scan_id": scan_id,
             "pick_list_id": pick_list_id,
@@ -223,12 +234,12 @@ def _pick(session, task, following, units, scan_id, picker_id, pick_list_id) -> 
     db = session.connection()
     done = units == task.remaining
     db.execute(
-        sa.update(PickTask)
-        .where(PickTask.id == task.id)
-        .values(
-            picked=PickTask.picked + units,
-            status=TaskStatus.DONE if done else TaskStatus.OPEN,
-        )
+        _PICKED,
+        {
+            "task_id": task.id,
+            "units": units,
+            "new_status": TaskStatus.DONE if done else TaskStatus.OPEN,
+        },
     )
     if done and following.location_id == task.location_id:
         db.execute(_AT_BIN, {"task_id": following.id})
