@@ -28,16 +28,8 @@ class User(UserMixin, db.Model):
     warehouse = relationship("Warehouse")
 
     @property
-    def warehouse_code(self) -> str | None:
-        return self.warehouse.code if self.warehouse else None
-
-    @property
     def roles(self) -> set[Role]:
         return {row.role for row in self.role_rows}
-
-    def has_role(self, *roles: Role) -> bool:
-        mine = self.roles
-        return Role.ADMIN in mine or any(role in mine for role in roles)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

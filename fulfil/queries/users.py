@@ -26,7 +26,8 @@ def _dummy_hash() -> str:
 class SignedInUser(UserMixin):
     """Who a request is from: what pages and guards ask of the logged-in user, read
     as plain rows. Every request loads it, so no ORM object is built, tracked or
-    expired for it; services take its id, never the object."""
+    expired for it; services take its id, never the object. (The ORM User is the
+    current user only in the login request, which answers with a redirect.)"""
 
     id: int
     username: str

@@ -19,8 +19,10 @@ def insert(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None
     """INSERT `rows` (dicts with the same keys) into `table`; column defaults apply."""
     if not rows:
         return
-    if len(rows) == 1 or connection.dialect.name == "sqlite":
-        connection.execute(_insert(table), rows[0] if len(rows) == 1 else rows)
+    if len(rows) == 1:  # a plain INSERT on any database
+        connection.execute(_insert(table), rows[0])
+    elif connection.dialect.name == "sqlite":
+        connection.execute(_insert(table), rows)
     else:  # the ids are not needed: RETURNING is what makes it one statement
         connection.execute(_insert_returning(table), rows)
 
