@@ -8,6 +8,7 @@ from flask_login import UserMixin
 from itsdangerous import BadSignature
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from fulfil.direct import Direct
 from fulfil.domain.roles import Role
 from fulfil.errors import InvalidBadge
 from fulfil.extensions import db
@@ -45,7 +46,8 @@ class SignedInUser(UserMixin):
         return Role.ADMIN in self.roles or any(role in self.roles for role in roles)
 
 
-_SIGNED_IN = (
+# On the driver's cursor (fulfil.direct): every request reads it.
+_SIGNED_IN = Direct(
     sa.select(
         User.id,
         User.username,
@@ -63,7 +65,7 @@ _SIGNED_IN = (
 
 def user_by_id(user_id: int) -> SignedInUser | None:
     """The user, their warehouse's code and their roles in one read."""
-    rows = db.session.execute(_SIGNED_IN, {"user_id": user_id}).all()
+    rows = _SIGNED_IN.all(db.session.connection(), {"user_id": user_id})
     if not rows:
         return None
     first = rows[0]

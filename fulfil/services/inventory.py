@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from fulfil.direct import Direct
 from fulfil.errors import (
     IdempotencyConflict,
     InsufficientStock,
@@ -381,9 +382,7 @@ def take_reserved_rows(
     _check_qty(qty)
     _check_key(key)  # unique in the ledger: a second move under it cannot commit
     if (
-        connection.execute(
-            _TAKE_FROM_RESERVATION, {"row": reservation_id, "units": qty}
-        ).rowcount
+        _TAKE_FROM_RESERVATION.run(connection, {"row": reservation_id, "units": qty})
         != 1
     ):
         held = connection.execute(
@@ -391,8 +390,8 @@ def take_reserved_rows(
         ).scalar()
         raise ReservationExceeded(requested=qty, open=held or 0)
     _add_on_hand(connection, product_id, destination_id, lot, qty)
-    connection.execute(
-        _MOVE_ROW,
+    _MOVE_ROW.run(
+        connection,
         {
             "key": key,
             "product_id": product_id,
@@ -408,14 +407,14 @@ def take_reserved_rows(
     )
     # Last: every picker at this bin waits for its balance row, so it stays locked
     # only from here to the caller's commit.
-    taken = connection.execute(_TAKE_FROM_STOCK, {"row": stock_id, "units": qty})
-    if taken.rowcount != 1:
+    if _TAKE_FROM_STOCK.run(connection, {"row": stock_id, "units": qty}) != 1:
         raise ReservationExceeded(requested=qty, open=0)  # books and holds disagree
 
 
 _STOCK = Stock.__table__
-_MOVE_ROW = sa.insert(StockMove.__table__)
-_TAKE_FROM_RESERVATION = (
+# Run on the driver's cursor (fulfil.direct): a pick scan runs each of them.
+_MOVE_ROW = Direct(sa.insert(StockMove.__table__))
+_TAKE_FROM_RESERVATION = Direct(
     sa.update(Reservation.__table__)
     .where(
         Reservation.__table__.c.id == sa.bindparam("row"),
@@ -423,7 +422,7 @@ _TAKE_FROM_RESERVATION = (
     )
     .values(qty=Reservation.__table__.c.qty - sa.bindparam("units"))
 )
-_TAKE_FROM_STOCK = (
+_TAKE_FROM_STOCK = Direct(
     sa.update(_STOCK)
     .where(
         _STOCK.c.id == sa.bindparam("row"),
@@ -441,14 +440,14 @@ def _add_on_hand(
     connection: sa.Connection, product_id: int, location_id: int, lot: str, qty: int
 ) -> None:
     """Units arrive at a (product, location, lot): its balance row grows, or is made."""
-    connection.execute(
-        _upsert_on_hand(connection.dialect.name),
+    _upsert_on_hand(connection.dialect.name).run(
+        connection,
         {"product": product_id, "place": location_id, "lot_code": lot, "units": qty},
     )
 
 
 @cache
-def _upsert_on_hand(dialect: str):
+def _upsert_on_hand(dialect: str) -> Direct:
     statement = _dialect_insert(dialect)(_STOCK).values(
         product_id=sa.bindparam("product"),
         location_id=sa.bindparam("place"),
@@ -456,9 +455,11 @@ def _upsert_on_hand(dialect: str):
         on_hand=sa.bindparam("units"),
         reserved=0,
     )
-    return statement.on_conflict_do_update(
-        index_elements=["product_id", "location_id", "lot"],
-        set_={"on_hand": _STOCK.c.on_hand + statement.excluded.on_hand},
+    return Direct(
+        statement.on_conflict_do_update(
+            index_elements=["product_id", "location_id", "lot"],
+            set_={"on_hand": _STOCK.c.on_hand + statement.excluded.on_hand},
+        )
     )
 
 

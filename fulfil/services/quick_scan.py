@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
+from fulfil.direct import Direct
 from fulfil.domain import gs1
 from fulfil.models import (
     Location,
@@ -39,7 +40,7 @@ _TASKS_OF_LIST = sa.select(sa.func.count(PickTask.id)).where(
     PickTask.pick_list_id == PickList.id
 )
 # The list locked, whether this scan id was seen before, and how far the list is.
-_LIST = (
+_LIST = Direct(
     sa.select(
         PickList.picker_id,
         PickList.status,
@@ -57,7 +58,7 @@ _LIST = (
 )
 # The task at hand and the one after it (a done task's successor in the same bin
 # needs no bin scan; no successor means this scan may finish the list).
-_TASKS = (
+_TASKS = Direct(
     sa.select(
         PickTask.id,
         (PickTask.qty - PickTask.picked - PickTask.short).label("remaining"),
@@ -96,12 +97,12 @@ _TASKS = (
 )
 # Statements built once: building one and keying it for the compiled cache costs
 # about as much as running it.
-_AT_BIN = (
+_AT_BIN = Direct(
     sa.update(PickTask)
     .where(PickTask.id == sa.bindparam("task_id"))
     .values(at_location=True)
 )
-_PICKED = (
+_PICKED = Direct(
     sa.update(PickTask)
     .where(PickTask.id == sa.bindparam("task_id"))
     .values(
@@ -109,7 +110,7 @@ _PICKED = (
         status=sa.bindparam("new_status", type_=PickTask.status.type),
     )
 )
-_SCAN_ROW = sa.insert(PickScan.__table__)
+_SCAN_ROW = Direct(sa.insert(PickScan.__table__))
 
 
 def accept(
@@ -129,21 +130,19 @@ def accept(
     try:
         with unit_of_work() as session:
             db = session.connection()
-            held = db.execute(
-                _LIST, {"list_id": pick_list_id, "scan_id": scan_id}
-            ).first()
+            held = _LIST.first(db, {"list_id": pick_list_id, "scan_id": scan_id})
             if held is None or held.seen is not None:
                 return None  # a replay: the full path answers as the first time
             if (held.picker_id, held.status) != (picker_id, PickListStatus.PICKING):
                 return None
-            tasks = db.execute(_TASKS, {"list_id": pick_list_id}).all()
+            tasks = _TASKS.all(db, {"list_id": pick_list_id})
             if not tasks or (for_task is not None and tasks[0].id != for_task):
                 return None
             task, following = tasks[0], tasks[1] if len(tasks) > 1 else None
             if code.upper() == task.bin.upper():
                 _log(db, scan_id, pick_list_id, task.id, picker_id, code)
                 if not task.at_location:
-                    db.execute(_AT_BIN, {"task_id": task.id})
+                    _AT_BIN.run(db, {"task_id": task.id})
                 return _screen(pick_list_id, picker_id, held, _line(task, at=True))
             units = _units(task, code, qty)
             if units is None or (units == task.remaining and following is None):
@@ -157,8 +156,8 @@ def accept(
 
 def _log(db, scan_id, pick_list_id, task_id, picker_id, code, units=0) -> None:
     """The scan's row: first, so that a twin of it fails before anything else."""
-    db.execute(
-        _SCAN_ROW,
+    _SCAN_ROW.run(
+        db,
         {
             "scan_id": scan_id,
             "pick_list_id": pick_list_id,
@@ -233,8 +232,8 @@ def _units(task, code: str, qty: int | None) -> int | None:
 def _pick(session, task, following, units, scan_id, picker_id, pick_list_id) -> None:
     db = session.connection()
     done = units == task.remaining
-    db.execute(
-        _PICKED,
+    _PICKED.run(
+        db,
         {
             "task_id": task.id,
             "units": units,
@@ -242,7 +241,7 @@ def _pick(session, task, following, units, scan_id, picker_id, pick_list_id) -> 
         },
     )
     if done and following.location_id == task.location_id:
-        db.execute(_AT_BIN, {"task_id": following.id})
+        _AT_BIN.run(db, {"task_id": following.id})
     events.record_all(
         session,
         [
