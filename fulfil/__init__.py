@@ -72,6 +72,10 @@ def _init_extensions(app: Flask) -> None:
             from fulfil.sqlite import make_transactional
 
             make_transactional(db.engine)
+        else:  # a server: it may restart or drop idle connections
+            from fulfil.pool import ping_when_idle
+
+            ping_when_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE_S"])
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -144,3 +148,9 @@ def _register_blueprints(app: Flask) -> None:
         api,
     ):
         app.register_blueprint(module.bp)
+    # Handhelds scan all shift long behind a login, with no rate limit: exempting
+    # their blueprints spares the limiter's lookup of limits on every scan.
+    from fulfil.extensions import limiter
+
+    for floor in (picking.bp, packing.bp):
+        limiter.exempt(floor)

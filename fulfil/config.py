@@ -59,7 +59,10 @@ def load_config(instance_path: str) -> dict:
         "FULFIL_ENV": env,
         "SECRET_KEY": _secret_key(env, instance_path),
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A pooled connection idle for longer is checked before use (fulfil/pool.py).
+        "DATABASE_PING_AFTER_IDLE_S": float(
+            os.environ.get("DATABASE_PING_AFTER_IDLE_S", "10")
+        ),
         # Cookies: signed, HttpOnly, SameSite; Secure wherever we run behind HTTPS.
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

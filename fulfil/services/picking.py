@@ -35,6 +35,7 @@ from fulfil.extensions import db
 from fulfil.models import (
     ExceptionKind,
     LocationKind,
+    Order,
     OrderLine,
     PickException,
     PickList,
@@ -44,6 +45,7 @@ from fulfil.models import (
     PickTask,
     Reservation,
     ScanKind,
+    Shipment,
     TaskStatus,
     User,
 )
@@ -615,21 +617,37 @@ def _finish_if_done(session: Session, pick_list: PickList, picker_id: int) -> No
     if still_open is not None:
         return
     depot = packing_area(session, pick_list.warehouse_id)
-    for slot in pick_list.slots:
-        for task in (t for t in pick_list.tasks if t.slot_id == slot.id):
-            if task.picked:
-                inventory.transfer(
-                    session,
-                    product=task.product,
-                    qty=task.picked,
-                    source=slot.tote,
-                    destination=depot,
-                    lot=task.lot,
-                    reason="to_packing",
-                    key=f"to-packing:{task.id}",
-                    actor_id=picker_id,
-                    reference=slot.shipment.order.external_id,
-                )
+    slots = session.scalars(  # each with its tote, shipment and order, in one go
+        sa.select(PickSlot)
+        .where(PickSlot.pick_list_id == pick_list.id)
+        .order_by(PickSlot.number)
+        .options(
+            joinedload(PickSlot.tote),
+            joinedload(PickSlot.shipment)
+            .joinedload(Shipment.order)
+            .selectinload(Order.shipments),
+        )
+    ).all()
+    inventory.transfer_rows(
+        session,
+        [
+            inventory.Transfer(
+                product_id=task.product_id,
+                qty=task.picked,
+                source_id=slot.tote_id,
+                destination_id=depot.id,
+                lot=task.lot,
+                key=f"to-packing:{task.id}",
+                reference=slot.shipment.order.external_id,
+            )
+            for slot in slots
+            for task in pick_list.tasks
+            if task.slot_id == slot.id and task.picked
+        ],
+        reason="to_packing",
+        actor_id=picker_id,
+    )
+    for slot in slots:
         if slot.shipment.status == S.PICKING:
             picked = any(t.picked for t in pick_list.tasks if t.slot_id == slot.id)
             # nothing found at all: the order waits for stock again, not at the bench
