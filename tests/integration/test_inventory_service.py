@@ -16,8 +16,8 @@ from fulfil.errors import (
     SerialAlreadyInStock,
 )
 from fulfil.extensions import db
-from fulfil.models import Lot, Stock, StockMove
-from fulfil.services import inventory
+from fulfil.models import Location, Lot, Stock, StockMove
+from fulfil.services import inventory, unit_of_work
 from tests.conftest import assert_ledger_balanced, row_counts
 
 
@@ -339,4 +339,86 @@ def test_units_arriving_at_once_where_none_were_before_all_count(
     at_once(8, bring_to_packing)
 
     assert on_hand(product, packing) == (8, 0)
+    assert_ledger_balanced()
+
+
+def transfer_all(transfers):
+    with unit_of_work() as session:
+        inventory.transfer_rows(session, transfers, reason="to_packing", actor_id=None)
+
+
+def to_packing(product, qty, source, key):
+    return inventory.Transfer(
+        product_id=product.id,
+        qty=qty,
+        source_id=source,
+        destination_id=_packing(),
+        lot="",
+        key=key,
+        reference="ORD-1",
+    )
+
+
+def _packing():
+    return db.session.scalar(sa.select(Location.id).where(Location.code == "PACK-01"))
+
+
+def test_many_transfers_at_once_move_every_unit_through_the_ledger(make_product, loc):
+    shirt, mug = make_product(sku="SHIRT"), make_product(sku="MUG")
+    receive(shirt, loc("A-01-1-A"), 5, "r-1")
+    receive(mug, loc("A-01-2-A"), 3, "r-2")
+
+    transfer_all(
+        [
+            to_packing(shirt, 2, loc("A-01-1-A"), "t-1"),
+            to_packing(shirt, 1, loc("A-01-1-A"), "t-2"),  # the same bin again
+            to_packing(mug, 3, loc("A-01-2-A"), "t-3"),
+        ]
+    )
+
+    assert on_hand(shirt, loc("A-01-1-A")) == (2, 0)
+    assert on_hand(mug, loc("A-01-2-A")) == (0, 0)
+    assert on_hand(shirt, _packing()) == (3, 0)
+    assert on_hand(mug, _packing()) == (3, 0)
+    moves = db.session.scalars(
+        sa.select(StockMove).where(StockMove.reason == "to_packing")
+    ).all()
+    assert sorted((m.key, m.qty) for m in moves) == [("t-1", 2), ("t-2", 1), ("t-3", 3)]
+    assert_ledger_balanced()
+
+
+def test_transfers_short_of_stock_are_refused_and_write_nothing(make_product, loc):
+    shirt, mug = make_product(sku="SHIRT"), make_product(sku="MUG")
+    receive(shirt, loc("A-01-1-A"), 5, "r-1")
+    receive(mug, loc("A-01-2-A"), 3, "r-2")
+    before = row_counts()
+
+    with pytest.raises(InsufficientStock) as refusal:
+        transfer_all(
+            [
+                to_packing(shirt, 2, loc("A-01-1-A"), "t-1"),
+                to_packing(mug, 2, loc("A-01-2-A"), "t-2"),
+                to_packing(mug, 2, loc("A-01-2-A"), "t-3"),  # 4 of the 3 there
+            ]
+        )
+
+    assert "MUG" in str(refusal.value) and "A-01-2-A" in str(refusal.value)
+    assert row_counts() == before
+    assert on_hand(shirt, loc("A-01-1-A")) == (5, 0)
+    assert_ledger_balanced()
+
+
+def test_transfers_replayed_apply_once_and_a_reused_key_is_a_conflict(
+    make_product, loc
+):
+    shirt = make_product(sku="SHIRT")
+    receive(shirt, loc("A-01-1-A"), 5, "r-1")
+    transfer_all([to_packing(shirt, 2, loc("A-01-1-A"), "t-1")])
+
+    transfer_all([to_packing(shirt, 2, loc("A-01-1-A"), "t-1")])  # a replay
+    with pytest.raises(IdempotencyConflict):
+        transfer_all([to_packing(shirt, 3, loc("A-01-1-A"), "t-1")])
+
+    assert on_hand(shirt, loc("A-01-1-A")) == (3, 0)
+    assert on_hand(shirt, _packing()) == (2, 0)
     assert_ledger_balanced()
