@@ -5,7 +5,6 @@ from datetime import timedelta
 from flask import request
 from werkzeug.exceptions import Forbidden, Unauthorized
 
-from fulfil.models import ApiToken
 from fulfil.models.types import utcnow
 from fulfil.services.tokens import mark_used, token_for_secret
 
@@ -18,7 +17,8 @@ def bearer_secret() -> str | None:
     return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
 
 
-def authenticate(scope: str | None) -> ApiToken:
+def authenticate(scope: str | None):
+    """The request's token (its id, name, scopes), or 401/403."""
     secret = bearer_secret()
     if secret is None:
         raise Unauthorized("Send an API token: Authorization: Bearer <token>.")
@@ -29,5 +29,5 @@ def authenticate(scope: str | None) -> ApiToken:
         raise Forbidden(f"This API token lacks the scope {scope}.")
     last = token.last_used_at
     if last is None or last < utcnow() - TOUCH_EVERY:
-        mark_used(token)
+        mark_used(token.id)
     return token

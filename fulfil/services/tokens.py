@@ -6,6 +6,7 @@ import secrets
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fulfil.direct import Direct
 from fulfil.errors import InvalidInput, NotFound
 from fulfil.models import ApiToken
 from fulfil.models.types import utcnow
@@ -68,19 +69,26 @@ def revoke_token(token_id: int, *, actor_id: int | None = None) -> ApiToken:
         return token
 
 
-def token_for_secret(secret: str) -> ApiToken | None:
-    """The active token with this secret, or None."""
+def token_for_secret(secret: str):
+    """The active token with this secret, or None: a row with its id, name, scopes
+    and when it was last used."""
     from fulfil.extensions import db
 
-    return db.session.scalar(_ACTIVE_WITH_HASH, {"hash": digest(secret)})
+    return _ACTIVE_WITH_HASH.first(db.session.connection(), {"hash": digest(secret)})
 
 
-# Built once: every API request asks.
-_ACTIVE_WITH_HASH = sa.select(ApiToken).where(
-    ApiToken.token_hash == sa.bindparam("hash"), ApiToken.revoked_at.is_(None)
+# Every API request asks: a plain row, read on the driver's cursor (fulfil.direct).
+_ACTIVE_WITH_HASH = Direct(
+    sa.select(ApiToken.id, ApiToken.name, ApiToken.scopes, ApiToken.last_used_at).where(
+        ApiToken.token_hash == sa.bindparam("hash"), ApiToken.revoked_at.is_(None)
+    )
 )
 
 
-def mark_used(token: ApiToken) -> None:
-    with unit_of_work():
-        token.last_used_at = utcnow()
+def mark_used(token_id: int) -> None:
+    with unit_of_work() as session:
+        session.execute(
+            sa.update(ApiToken)
+            .where(ApiToken.id == token_id)
+            .values(last_used_at=utcnow())
+        )

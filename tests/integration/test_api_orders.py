@@ -190,6 +190,19 @@ def test_a_revoked_token_no_longer_works(client, warehouse):
     assert client.get("/api/v1/locations", headers=headers).status_code == 401
 
 
+def test_a_token_records_when_it_was_last_used(client, warehouse):
+    from fulfil.models import ApiToken
+    from fulfil.services import tokens
+
+    token, secret = tokens.create_token(name="shop", scopes=["orders:read"])
+    assert token.last_used_at is None
+
+    client.get("/api/v1/locations", headers={"Authorization": f"Bearer {secret}"})
+
+    db.session.expire_all()
+    assert db.session.get(ApiToken, token.id).last_used_at is not None
+
+
 def test_what_cannot_be_reserved_is_backordered_and_allocated_when_stock_arrives(
     shop, loc, make_product
 ):
