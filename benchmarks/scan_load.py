@@ -33,12 +33,15 @@ A picker whose list is done presses "Start picking" again. Every answer should b
 list, anything else is an error: both are printed loudly and make the exit status 1.
 After the runs the stock ledger must still balance.
 
-The floor (PostgreSQL only): after the app's runs, fresh lists are scanned through
-benchmarks/scan_floor.py, a bare WSGI app doing the same SQL with psycopg (no Flask,
-no ORM, no templates, no CSRF, no session), one transaction per scan touching the same
-rows, served by gunicorn with the same workers and threads, 50 clients with no pause,
-for --floor-seconds (default a quarter of --seconds). `saturation_vs_floor` is the
-app's saturation scans/s over the floor's requests/s.
+The floor (PostgreSQL only): lists of their own, released and claimed before the
+pickers' (so no picker gets one), are scanned through benchmarks/scan_floor.py, a
+bare WSGI app doing the same SQL with psycopg (no Flask, no ORM, no templates, no
+CSRF, no session), one transaction per scan touching the same rows, served by
+gunicorn with the same workers and threads, 50 clients with no pause, for
+--floor-seconds (default a quarter of --seconds). The saturation run and the floor's
+take turns in three stretches each (both servers stay up, the other one idle), so
+that the machine's speed, which may drift during a run, touches both alike.
+`saturation_vs_floor` is the app's saturation scans/s over the floor's requests/s.
 
 Besides latency, each run reports the CPU time spent per scan (from /proc) by
 gunicorn and its workers, by the PostgreSQL backends serving the benchmark database
@@ -118,6 +121,9 @@ PASSWORD = "scan-load-password"
 CART = 2  # orders per pick list (CART_TOTES for the release)
 FLOOR_CART = 3  # the floor scans faster: bigger carts, so no list runs out
 FLOOR_CLIENTS = 50
+# The saturation and floor runs take turns, in this many stretches each, so that a
+# change in the machine's speed during the run touches both alike.
+ROUNDS = 3
 PACE_S = 2.0
 # gunicorn closes a keep-alive connection idle for 2 s (its default): a client idle
 # for longer opens a new one rather than racing the server's close.
@@ -418,10 +424,27 @@ class FloorClient(Client):
             self.position += 1
 
 
-def drive(clients: list, seconds: float, pace: float | None, server) -> dict:
-    """Every client scans until the time is up, every `pace` s or with no pause.
-    `server` is (gunicorn's pid, the PostgreSQL database's name or "")."""
-    tally = Tally()
+@dataclass
+class Run:
+    """What one run saw, over one or more stretches of driving."""
+
+    clients: int
+    tally: Tally = field(default_factory=Tally)
+    elapsed: float = 0.0
+    cpu: Counter = field(default_factory=Counter)  # seconds, by whom
+
+    def summary(self) -> dict:
+        scans = len(self.tally.latencies) or 1
+        cpu = {k: v * 1000 / scans for k, v in self.cpu.items()}
+        return summary(self.tally, self.elapsed or 1.0, self.clients, cpu)
+
+
+def drive(clients: list, seconds: float, pace: float | None, server, run=None) -> Run:
+    """Every client scans until the time is up, every `pace` s or with no pause; what
+    they saw is added to `run`. `server` is (gunicorn's pid, the PostgreSQL database's
+    name or "")."""
+    run = run or Run(len(clients))
+    tally = run.tally
     server_pid, database_name = server
     cpu_before = cpu_seconds(server_pid, database_name)
     start_at = time.monotonic() + 0.5
@@ -455,11 +478,10 @@ def drive(clients: list, seconds: float, pace: float | None, server) -> dict:
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = max(finished) - start_at
+    run.elapsed += max(finished) - start_at
     cpu_after = cpu_seconds(server_pid, database_name)
-    scans = len(tally.latencies) or 1
-    cpu = {k: (cpu_after[k] - cpu_before[k]) * 1000 / scans for k in cpu_after}
-    return summary(tally, elapsed, len(clients), cpu)
+    run.cpu.update({k: cpu_after[k] - cpu_before[k] for k in cpu_after})
+    return run
 
 
 def in_parallel(calls, width: int = 50) -> None:
@@ -569,7 +591,8 @@ def summary(tally: Tally, elapsed: float, clients: int, cpu: dict) -> dict:
 
 
 def measure(url: str, sample: list[dict], names, args, folder: Path) -> dict:
-    """Set up in-process, run the pickers against gunicorn, then the floor (PG)."""
+    """Set up in-process, then drive the pickers against gunicorn: the paced run, then
+    the saturation run in ROUNDS turns with the floor's (PostgreSQL only)."""
     postgres = url.startswith("postgresql")
     label = "postgresql" if postgres else "sqlite"
     database_name = url.rsplit("/", 1)[1] if postgres else ""
@@ -584,22 +607,36 @@ def measure(url: str, sample: list[dict], names, args, folder: Path) -> dict:
         upgrade(directory=str(MIGRATIONS))
         warehouse_id = set_up(main_orders + floor_orders, names)
         make_pickers("picker", pickers)
+        # the floor's lists first, claimed at once: the pickers never get them
+        floor_queue = claim_floor_lists(app, warehouse_id, floor_orders)
         steps = scan_steps(release(app, warehouse_id, main_orders, CART))
         db.session.remove()
         db.engine.dispose()
     print(
         f"{label}: set up {len(main_orders) + len(floor_orders)} orders, "
-        f"{len(steps)} lists in {time.perf_counter() - started:.0f} s",
+        f"{len(steps)} + {len(floor_queue)} lists in "
+        f"{time.perf_counter() - started:.0f} s",
         file=sys.stderr,
     )
 
-    log = folder / f"gunicorn-{uuid.uuid4().hex[:6]}.log"
+    log, floor_log = (folder / f"{name}-{uuid.uuid4().hex[:6]}.log" for name in "ab")
     server, port = serve(
         "app:app",
         {"DATABASE_URL": url, "LOGIN_RATE_LIMIT": "100000 per minute"},
         log,
     )
+    bare = None
+    if postgres:  # up all along, idle while the app is driven
+        libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
+        bare, floor_port = serve(
+            "benchmarks.scan_floor:app", {"FLOOR_DATABASE_URL": libpq}, floor_log
+        )
     handhelds = [Picker(port, f"picker-{n:03d}", steps) for n in range(1, 1 + pickers)]
+    floor_clients = (
+        [FloorClient(floor_port, floor_queue) for _ in range(FLOOR_CLIENTS)]
+        if bare
+        else []
+    )
     try:
         started = time.perf_counter()
         in_parallel([p.get_ready for p in handhelds])
@@ -610,16 +647,36 @@ def measure(url: str, sample: list[dict], names, args, folder: Path) -> dict:
         )
         serving = (server.pid, database_name)
         paced = drive(handhelds[: args.pickers], args.seconds, PACE_S, serving)
-        saturated = drive(
-            handhelds[: args.saturation_pickers], args.seconds, None, serving
-        )
+        saturated, floor_run = Run(args.saturation_pickers), Run(FLOOR_CLIENTS)
+        for _ in range(ROUNDS):
+            drive(
+                handhelds[: args.saturation_pickers],
+                args.seconds / ROUNDS,
+                None,
+                serving,
+                saturated,
+            )
+            if bare:
+                drive(
+                    floor_clients,
+                    args.floor_seconds / ROUNDS,
+                    None,
+                    (bare.pid, database_name),
+                    floor_run,
+                )
     finally:
-        for handheld in handhelds:
-            handheld.close()
+        for client in handhelds + floor_clients:
+            client.close()
         stop(server)
-    result = {"paced": paced, "saturation": saturated, "server_log": log.read_text()}
-    if postgres:
-        result["floor"] = floor(app, url, warehouse_id, floor_orders, args, folder)
+        if bare:
+            stop(bare)
+    result = {
+        "paced": paced.summary(),
+        "saturation": saturated.summary(),
+        "server_log": log.read_text(),
+    }
+    if bare:
+        result["floor"] = floor_run.summary() | {"server_log": floor_log.read_text()}
     with app.app_context():
         result["ledger_mismatches"] = ledger_mismatches()
         db.session.remove()
@@ -627,52 +684,29 @@ def measure(url: str, sample: list[dict], names, args, folder: Path) -> dict:
     return result
 
 
-def floor(app, url: str, warehouse_id: int, bodies, args, folder: Path) -> dict:
-    """Fresh lists, claimed in-process, scanned through the bare endpoint."""
-    started = time.perf_counter()
-    with app.app_context():
-        release(app, warehouse_id, bodies, FLOOR_CART)
-        waiting = db.session.scalar(  # the new lists and the app run's spares
-            sa.select(sa.func.count(PickList.id)).where(
-                PickList.status == PickListStatus.RELEASED
-            )
+def claim_floor_lists(app, warehouse_id: int, bodies) -> list:
+    """The floor's lists, released and claimed in-process, biggest first: (list id,
+    picker id, steps) for benchmarks/scan_floor.py's clients to take in turn."""
+    if not bodies:
+        return []
+    release(app, warehouse_id, bodies, FLOOR_CART)
+    waiting = db.session.scalar(
+        sa.select(sa.func.count(PickList.id)).where(
+            PickList.status == PickListStatus.RELEASED
         )
-        claimed = {}
-        for picker_id in make_pickers("floor", waiting):
-            pick_list = picking.claim_next(
-                picker_id=picker_id, warehouse_id=warehouse_id
-            )
-            claimed[pick_list.id] = picker_id
-        steps = scan_steps(list(claimed))
-        db.session.remove()
-        db.engine.dispose()
-    print(
-        f"floor: {len(bodies)} more orders, {len(claimed)} lists claimed "
-        f"in {time.perf_counter() - started:.0f} s",
-        file=sys.stderr,
     )
-    queue = sorted(  # the biggest lists first
+    claimed = {}
+    for picker_id in make_pickers("floor", waiting):
+        pick_list = picking.claim_next(picker_id=picker_id, warehouse_id=warehouse_id)
+        claimed[pick_list.id] = picker_id
+    steps = scan_steps(list(claimed))
+    return sorted(
         (
             (list_id, picker_id, steps[list_id])
             for list_id, picker_id in claimed.items()
         ),
         key=lambda entry: -len(entry[2]),
     )
-    libpq = url.replace("postgresql+psycopg://", "postgresql://", 1)
-    log = folder / "floor.log"
-    server, port = serve(
-        "benchmarks.scan_floor:app", {"FLOOR_DATABASE_URL": libpq}, log
-    )
-    clients = [FloorClient(port, queue) for _ in range(FLOOR_CLIENTS)]
-    try:
-        result = drive(
-            clients, args.floor_seconds, None, (server.pid, url.rsplit("/", 1)[1])
-        )
-    finally:
-        for client in clients:
-            client.close()
-        stop(server)
-    return result | {"server_log": log.read_text()}
 
 
 # -- the run --------------------------------------------------------------------------

@@ -7,16 +7,18 @@ execution context, a result object), a fifth of a scan's CPU in the app. A `Dire
 statement is compiled by SQLAlchemy once per dialect (and per set of columns for an
 INSERT) and then runs on the DBAPI cursor of the same connection, inside the same
 transaction, with the same conversions SQLAlchemy would apply to each bound value and
-each result column (enums to their values and back, UTC times, JSON, booleans). So the
-rows written and read are exactly those `Connection.execute` would write and read.
-Driver errors come back as SQLAlchemy's exceptions (an `IntegrityError` stays one).
+each result column (enums to their values and back, UTC times, JSON, booleans) and
+the same Python-side column defaults. So the rows written and read are exactly those
+`Connection.execute` would write and read. Driver errors come back as SQLAlchemy's
+exceptions (an `IntegrityError` stays one).
 
-Only plain statements: no Python-side column defaults (pass every value), no
-expanding IN lists, and only where the caller holds a `Connection` in a transaction
-(`session.connection()` in a unit of work or a read).
+Only plain statements: no expanding IN lists, no SQL-expression defaults, and only
+where the caller holds a `Connection` in a transaction (`session.connection()` in a
+unit of work or a read).
 """
 
 from collections import namedtuple
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,10 +29,11 @@ import sqlalchemy as sa
 class _Plan:
     sql: str
     positions: tuple[str, ...] | None  # the order of values for qmark/format styles
-    fixed: dict[str, Any]  # values bound in the statement itself
-    converters: tuple[tuple[str, Any], ...]  # name → SQLAlchemy's bind processor
-    row: type | None  # a namedtuple of the result columns (SELECTs)
-    readers: tuple[Any, ...]  # each result column's processor, or None
+    fixed: dict[str, Any]  # values bound in the statement itself, scalar defaults
+    made: tuple[tuple[str, Callable], ...]  # Python-side defaults, made per row
+    converters: tuple[tuple[str, Callable], ...]  # name → SQLAlchemy's bind processor
+    row: type | None  # a namedtuple of the result columns (SELECT, RETURNING)
+    readers: tuple[Callable | None, ...]  # each result column's processor
 
 
 class Direct:
@@ -42,73 +45,80 @@ class Direct:
 
     def run(self, connection: sa.Connection, params: dict) -> int:
         """Execute with one set of values; the number of rows it matched."""
-        cursor = self._execute(
-            connection, self._plan(connection.dialect, params), params
-        )
+        plan = self._plan(connection.dialect, params)
+        cursor = _execute(connection, plan, _bound(plan, params))
         try:
             return cursor.rowcount
         finally:
             cursor.close()
 
+    def run_many(self, connection: sa.Connection, rows: list[dict]) -> None:
+        """Execute once per set of values (all with the same keys), as the driver's
+        executemany: SQLite runs it in C, row after row."""
+        if not rows:
+            return
+        plan = self._plan(connection.dialect, rows[0])
+        bound = [_bound(plan, params) for params in rows]
+        _execute(connection, plan, bound, many=True).close()
+
     def all(self, connection: sa.Connection, params: dict) -> list:
         """The result rows, as named tuples with SQLAlchemy's conversions applied."""
         plan = self._plan(connection.dialect, params)
-        cursor = self._execute(connection, plan, params)
+        cursor = _execute(connection, plan, _bound(plan, params))
         try:
             fetched = cursor.fetchall()
         finally:
             cursor.close()
         readers, row = plan.readers, plan.row
         return [
-            row(
-                *[
-                    read(v) if read else v
-                    for read, v in zip(readers, values, strict=True)
-                ]
-            )
-            for values in fetched
+            row(*[read(v) if read else v for read, v in zip(readers, got, strict=True)])
+            for got in fetched
         ]
 
     def first(self, connection: sa.Connection, params: dict):
         rows = self.all(connection, params)
         return rows[0] if rows else None
 
-    @staticmethod
-    def _execute(connection: sa.Connection, plan: _Plan, params: dict):
-        values = plan.fixed | params
-        for name, convert in plan.converters:
-            values[name] = convert(values[name])
-        bound = (
-            values if plan.positions is None else [values[n] for n in plan.positions]
-        )
-        dialect = connection.dialect
-        cursor = connection.connection.cursor()
-        try:
-            cursor.execute(plan.sql, bound)
-        except dialect.loaded_dbapi.Error as error:
-            cursor.close()
-            raise sa.exc.DBAPIError.instance(
-                plan.sql, bound, error, dialect.loaded_dbapi.Error, dialect=dialect
-            ) from error
-        return cursor
-
     def _plan(self, dialect: sa.Dialect, params: dict) -> _Plan:
-        is_insert = isinstance(self.statement, sa.Insert)
-        key = (dialect.name, tuple(params) if is_insert else None)
+        columns = tuple(params) if isinstance(self.statement, sa.Insert) else None
+        key = (dialect.name, columns)
         plan = self._plans.get(key)
         if plan is None:
-            plan = self._plans[key] = _compile(self.statement, dialect, key[1])
+            plan = self._plans[key] = _compile(self.statement, dialect, columns)
         return plan
+
+
+def _bound(plan: _Plan, params: dict):
+    values = plan.fixed | {name: make() for name, make in plan.made} | params
+    for name, convert in plan.converters:
+        values[name] = convert(values[name])
+    return values if plan.positions is None else [values[n] for n in plan.positions]
+
+
+def _execute(connection: sa.Connection, plan: _Plan, bound, *, many: bool = False):
+    dialect = connection.dialect
+    cursor = connection.connection.cursor()
+    try:
+        if many:
+            cursor.executemany(plan.sql, bound)
+        else:
+            cursor.execute(plan.sql, bound)
+    except dialect.loaded_dbapi.Error as error:
+        cursor.close()
+        raise sa.exc.DBAPIError.instance(
+            plan.sql, bound, error, dialect.loaded_dbapi.Error, dialect=dialect
+        ) from error
+    return cursor
 
 
 def _compile(statement, dialect: sa.Dialect, columns: tuple | None) -> _Plan:
     compiled = statement.compile(
-        dialect=dialect, column_keys=list(columns) if columns is not None else None
+        dialect=dialect,
+        column_keys=list(columns) if columns is not None else None,
+        # for a write: no RETURNING of the new id unless asked for (nobody reads it)
+        for_executemany=isinstance(statement, sa.sql.dml.UpdateBase),
     )
-    if compiled.insert_prefetch or compiled.update_prefetch:
-        missing = [c.key for c in compiled.insert_prefetch + compiled.update_prefetch]
-        raise ValueError(f"pass a value for every column with a default: {missing}")
-    fixed, converters = {}, []
+    fixed, made, converters = {}, [], []
     for name, bind in compiled.binds.items():
         if bind.expanding:
             raise ValueError(f"expanding IN is not supported: {name}")
@@ -117,18 +127,28 @@ def _compile(statement, dialect: sa.Dialect, columns: tuple | None) -> _Plan:
         convert = bind.type.dialect_impl(dialect).bind_processor(dialect)
         if convert is not None:
             converters.append((name, convert))
+    for column, default in [(c, c.default) for c in compiled.insert_prefetch] + [
+        (c, c.onupdate) for c in compiled.update_prefetch
+    ]:
+        if default.is_scalar:
+            fixed[column.key] = default.arg
+        elif default.is_callable:  # SQLAlchemy wraps it to take a context
+            made.append((column.key, lambda make=default.arg: make(None)))
+        else:
+            raise ValueError(f"pass a value for {column.key}: its default is SQL")
     row, readers = None, ()
-    if isinstance(statement, sa.Select):
-        columns_out = list(statement.selected_columns)
-        row = namedtuple("Row", [c.key for c in columns_out])
+    returned = list(statement.exported_columns)
+    if returned:
+        row = namedtuple("Row", [c.key for c in returned])
         readers = tuple(
             c.type.dialect_impl(dialect).result_processor(dialect, None)
-            for c in columns_out
+            for c in returned
         )
     return _Plan(
         sql=compiled.string,
         positions=tuple(compiled.positiontup) if compiled.positional else None,
         fixed=fixed,
+        made=tuple(made),
         converters=tuple(converters),
         row=row,
         readers=readers,

@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from fulfil.direct import Direct
 from fulfil.domain.promise import promised_ship_by
 from fulfil.domain.states import CANCELLABLE, OrderStatus, ShipmentStatus, order_status
 from fulfil.errors import (
@@ -92,10 +93,8 @@ def take_order(
     result, the same external id with another request a conflict."""
     digest = request_digest(request)
     with unit_of_work() as session:
-        earlier = (
-            session.connection()
-            .execute(_EARLIER, {"external_id": request.external_id})
-            .first()
+        earlier = _EARLIER.first(
+            session.connection(), {"external_id": request.external_id}
         )
         if earlier is not None:
             if earlier.request_hash != digest:
@@ -250,7 +249,7 @@ def _check(session: Session, request: OrderIn):
     physical = any(p.fulfilment != FulfilmentMode.DIGITAL for p in products.values())
     if physical and request.shipping_address is None:
         problems.append(("shipping_address", _l("is required for physical goods")))
-    warehouses = connection.execute(_WAREHOUSES).all()
+    warehouses = _WAREHOUSES.all(connection, {})
     warehouse = None
     if request.warehouse:
         code = request.warehouse.upper()
@@ -456,22 +455,22 @@ def _take_in_house(
     shipment_status = S.ALLOCATED if complete else S.BACKORDERED
     status = order_status([shipment_status])
     connection = session.connection()
-    order_id = connection.execute(_NEW_ORDER, values | {"status": status}).scalar_one()
+    order_id = _NEW_ORDER.first(connection, values | {"status": status}).id
     shipment = WrittenShipment(
         id=0,
         mode=FulfilmentMode.IN_HOUSE,
         status=shipment_status,
         warehouse_id=warehouse.id,
     )
-    shipment.id = connection.execute(
-        _NEW_SHIPMENT,
+    shipment.id = _NEW_SHIPMENT.first(
+        connection,
         {
             "order_id": order_id,
             "mode": shipment.mode,
             "status": shipment.status,
             "warehouse_id": shipment.warehouse_id,
         },
-    ).scalar_one()
+    ).id
     stored = connection.execute(
         _NEW_LINES,
         [
@@ -588,8 +587,11 @@ def _record_intake(
 _NOT_SHOWN = frozenset({"request_hash", "warehouse_id"})
 _SOURCE_LENGTH = Order.__table__.c.source.type.length
 _orders, _lines = Order.__table__, OrderLine.__table__
-_EARLIER = sa.select(_orders.c.id, _orders.c.request_hash).where(
-    _orders.c.external_id == sa.bindparam("external_id")
+# Every order runs these (on the driver's cursor: fulfil.direct).
+_EARLIER = Direct(
+    sa.select(_orders.c.id, _orders.c.request_hash).where(
+        _orders.c.external_id == sa.bindparam("external_id")
+    )
 )
 _products = Product.__table__
 _PRODUCTS = sa.select(
@@ -601,11 +603,13 @@ _PRODUCTS = sa.select(
     _products.c.active,
 ).where(_products.c.sku.in_(sa.bindparam("skus", expanding=True)))
 _warehouses = Warehouse.__table__
-_WAREHOUSES = sa.select(
-    _warehouses.c.id, _warehouses.c.code, _warehouses.c.timezone
-).order_by(_warehouses.c.id)
-_NEW_ORDER = sa.insert(_orders).returning(_orders.c.id)
-_NEW_SHIPMENT = sa.insert(Shipment.__table__).returning(Shipment.__table__.c.id)
+_WAREHOUSES = Direct(
+    sa.select(_warehouses.c.id, _warehouses.c.code, _warehouses.c.timezone).order_by(
+        _warehouses.c.id
+    )
+)
+_NEW_ORDER = Direct(sa.insert(_orders).returning(_orders.c.id))
+_NEW_SHIPMENT = Direct(sa.insert(Shipment.__table__).returning(Shipment.__table__.c.id))
 _NEW_LINES = sa.insert(_lines).returning(
     _lines.c.id, _lines.c.product_id, _lines.c.qty, _lines.c.unit_price
 )

@@ -5,12 +5,15 @@ sends every row of an executemany as a statement of its own, which PostgreSQL pl
 and runs one by one (twelve order lines: about 0.4 ms). There, rows go in multi-row
 statements instead: INSERTs as SQLAlchemy's "insertmanyvalues" batches them (which
 it does for an INSERT … RETURNING), UPDATEs in chunks of 2**k rows, so a handful of
-statement shapes serves every count and stays compiled.
+statement shapes serves every count and stays compiled. Single rows, SQLite's
+executemany and the UPDATEs run on the driver's cursor (fulfil.direct).
 """
 
 from functools import cache
 
 import sqlalchemy as sa
+
+from fulfil.direct import Direct
 
 BIGGEST_CHUNK = 256  # rows per UPDATE: well within PostgreSQL's 65535 parameters
 
@@ -20,9 +23,9 @@ def insert(connection: sa.Connection, table: sa.Table, rows: list[dict]) -> None
     if not rows:
         return
     if len(rows) == 1:  # a plain INSERT on any database
-        connection.execute(_insert(table), rows[0])
+        _insert(table).run(connection, rows[0])
     elif connection.dialect.name == "sqlite":
-        connection.execute(_insert(table), rows)
+        _insert(table).run_many(connection, rows)
     else:  # the ids are not needed: RETURNING is what makes it one statement
         connection.execute(_insert_returning(table), rows)
 
@@ -40,16 +43,15 @@ def add(
         totals[row] = totals.get(row, 0) + amount
     amounts = list(totals.items())
     if connection.dialect.name == "sqlite":
-        connection.execute(
-            _add_one(table, column.name),
-            [{"row": row, "amount": amount} for row, amount in amounts],
+        _add_one(table, column.name).run_many(
+            connection, [{"row": row, "amount": amount} for row, amount in amounts]
         )
         return
     for start, size in _chunks(len(amounts)):
         params = {}
         for n, (row, amount) in enumerate(amounts[start : start + size]):
             params[f"i{n}"], params[f"a{n}"] = row, amount
-        connection.execute(_add_many(table, column.name, size), params)
+        _add_many(table, column.name, size).run(connection, params)
 
 
 def _chunks(count: int) -> list[tuple[int, int]]:
@@ -63,8 +65,8 @@ def _chunks(count: int) -> list[tuple[int, int]]:
 
 
 @cache
-def _insert(table: sa.Table) -> sa.Insert:
-    return sa.insert(table)
+def _insert(table: sa.Table) -> Direct:
+    return Direct(sa.insert(table))
 
 
 @cache
@@ -73,9 +75,9 @@ def _insert_returning(table: sa.Table) -> sa.Insert:
 
 
 @cache
-def _add_one(table: sa.Table, name: str) -> sa.Update:
+def _add_one(table: sa.Table, name: str) -> Direct:
     column = table.c[name]
-    return (
+    return Direct(
         sa.update(table)
         .where(table.c.id == sa.bindparam("row"))
         .values({name: column + sa.bindparam("amount")})
@@ -83,7 +85,7 @@ def _add_one(table: sa.Table, name: str) -> sa.Update:
 
 
 @cache
-def _add_many(table: sa.Table, name: str, size: int) -> sa.Update:
+def _add_many(table: sa.Table, name: str, size: int) -> Direct:
     column = table.c[name]
     ids = [sa.bindparam(f"i{n}", type_=table.c.id.type) for n in range(size)]
     amount = sa.case(
@@ -92,4 +94,6 @@ def _add_many(table: sa.Table, name: str, size: int) -> sa.Update:
             for n in range(size)
         ]
     )
-    return sa.update(table).where(table.c.id.in_(ids)).values({name: column + amount})
+    return Direct(
+        sa.update(table).where(table.c.id.in_(ids)).values({name: column + amount})
+    )
