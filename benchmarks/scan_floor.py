@@ -24,11 +24,14 @@ from psycopg.types.json import Json
 URL = os.environ.get("FLOOR_DATABASE_URL", "")
 _local = threading.local()
 
+# As fulfil/services/quick_scan.py reads it: the open task first, then its joins.
 CURRENT_TASK = """
 SELECT t.id, t.qty, t.picked, t.short, t.at_location, t.location_id, t.product_id,
        t.lot, loc.code, p.barcode, p.sku, s.tote_id, tote.code, r.id, r.stock_id,
        o.id, o.external_id
-  FROM pick_tasks t
+  FROM (SELECT * FROM pick_tasks
+         WHERE pick_list_id = %s AND status = 'open'
+         ORDER BY sequence LIMIT 1) t
   JOIN locations loc ON loc.id = t.location_id
   JOIN products p ON p.id = t.product_id
   JOIN pick_slots s ON s.id = t.slot_id
@@ -36,9 +39,6 @@ SELECT t.id, t.qty, t.picked, t.short, t.at_location, t.location_id, t.product_i
   JOIN reservations r ON r.id = t.reservation_id
   JOIN order_lines ol ON ol.id = t.order_line_id
   JOIN orders o ON o.id = ol.order_id
- WHERE t.pick_list_id = %s AND t.status = 'open'
- ORDER BY t.sequence
- LIMIT 1
 """
 INSERT_SCAN = """
 INSERT INTO pick_scans (scan_id, pick_list_id, task_id, user_id, kind, code, qty,

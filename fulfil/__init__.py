@@ -148,9 +148,3 @@ def _register_blueprints(app: Flask) -> None:
         api,
     ):
         app.register_blueprint(module.bp)
-    # Handhelds scan all shift long behind a login, with no rate limit: exempting
-    # their blueprints spares the limiter's lookup of limits on every scan.
-    from fulfil.extensions import limiter
-
-    for floor in (picking.bp, packing.bp):
-        limiter.exempt(floor)

@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
 import sqlalchemy as sa
+from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
@@ -34,5 +35,9 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = HTMX()
 limiter = Limiter(key_func=get_remote_address)
+# Handhelds scan all shift long behind a login and carry no rate limit: a request
+# filter is checked before the limiter looks for limits, so they skip that lookup.
+FLOOR_BLUEPRINTS = frozenset({"picking", "packing"})
+limiter.request_filter(lambda: request.blueprint in FLOOR_BLUEPRINTS)
 talisman = Talisman()
 compress = Compress()  # brotli, zstd or gzip: what the browser takes

@@ -36,8 +36,16 @@ from fulfil.queries.screens import PickScreen, TaskLine
 from fulfil.services import events, inventory, unit_of_work
 
 _TOTE = aliased(Location)
-_TASKS_OF_LIST = sa.select(sa.func.count(PickTask.id)).where(
-    PickTask.pick_list_id == PickList.id
+# How far the list is, counted in one pass over its tasks.
+_PROGRESS = (
+    sa.select(
+        sa.func.count(PickTask.id).label("total"),
+        sa.func.count(PickTask.id)
+        .filter(PickTask.status != TaskStatus.OPEN)
+        .label("done"),
+    )
+    .where(PickTask.pick_list_id == sa.bindparam("list_id"))
+    .subquery()
 )
 # The list locked, whether this scan id was seen before, and how far the list is.
 _LIST = Direct(
@@ -48,27 +56,39 @@ _LIST = Direct(
         .where(PickScan.scan_id == sa.bindparam("scan_id"))
         .scalar_subquery()
         .label("seen"),
-        _TASKS_OF_LIST.scalar_subquery().label("total"),
-        _TASKS_OF_LIST.where(PickTask.status != TaskStatus.OPEN)
-        .scalar_subquery()
-        .label("done"),
+        _PROGRESS.c.total,
+        _PROGRESS.c.done,
     )
+    .join_from(PickList, _PROGRESS, sa.true())
     .where(PickList.id == sa.bindparam("list_id"))
     .with_for_update(of=PickList)
 )
 # The task at hand and the one after it (a done task's successor in the same bin
-# needs no bin scan; no successor means this scan may finish the list).
+# needs no bin scan; no successor means this scan may finish the list): those two
+# first, then what they join to, so the joins touch two rows, not every open task
+# of a long batch.
+_NEXT_TWO = aliased(
+    PickTask,
+    sa.select(PickTask)
+    .where(
+        PickTask.pick_list_id == sa.bindparam("list_id"),
+        PickTask.status == TaskStatus.OPEN,
+    )
+    .order_by(PickTask.sequence)
+    .limit(2)
+    .subquery(),
+)
 _TASKS = Direct(
     sa.select(
-        PickTask.id,
-        (PickTask.qty - PickTask.picked - PickTask.short).label("remaining"),
-        PickTask.at_location,
-        PickTask.location_id,
-        PickTask.product_id,
-        PickTask.lot,
-        PickTask.reservation_id,
-        PickTask.picked,
-        PickTask.skipped,
+        _NEXT_TWO.id,
+        (_NEXT_TWO.qty - _NEXT_TWO.picked - _NEXT_TWO.short).label("remaining"),
+        _NEXT_TWO.at_location,
+        _NEXT_TWO.location_id,
+        _NEXT_TWO.product_id,
+        _NEXT_TWO.lot,
+        _NEXT_TWO.reservation_id,
+        _NEXT_TWO.picked,
+        _NEXT_TWO.skipped,
         Location.code.label("bin"),
         Product.sku,
         Product.name,
@@ -81,19 +101,14 @@ _TASKS = Direct(
         Order.id.label("order_id"),
         Order.external_id,
     )
-    .join(Location, PickTask.location_id == Location.id)
-    .join(Product, PickTask.product_id == Product.id)
-    .join(Reservation, PickTask.reservation_id == Reservation.id)
-    .join(PickSlot, PickTask.slot_id == PickSlot.id)
+    .join(Location, _NEXT_TWO.location_id == Location.id)
+    .join(Product, _NEXT_TWO.product_id == Product.id)
+    .join(Reservation, _NEXT_TWO.reservation_id == Reservation.id)
+    .join(PickSlot, _NEXT_TWO.slot_id == PickSlot.id)
     .join(_TOTE, PickSlot.tote_id == _TOTE.id)
-    .join(OrderLine, PickTask.order_line_id == OrderLine.id)
+    .join(OrderLine, _NEXT_TWO.order_line_id == OrderLine.id)
     .join(Order, OrderLine.order_id == Order.id)
-    .where(
-        PickTask.pick_list_id == sa.bindparam("list_id"),
-        PickTask.status == TaskStatus.OPEN,
-    )
-    .order_by(PickTask.sequence)
-    .limit(2)
+    .order_by(_NEXT_TWO.sequence)
 )
 # Statements built once: building one and keying it for the compiled cache costs
 # about as much as running it.
