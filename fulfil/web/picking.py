@@ -191,6 +191,7 @@ def _offline_texts() -> dict[str, str]:
         "too_many": _("Only %(left)s left to pick here, not %(qty)s."),
         "list_complete": _("Everything on this list is picked."),
         "confirmed_offline": _("Confirmed on this phone"),
+        "not_kept": _("This phone could not keep the scan. Scan it again."),
         "task_of": _("Task %(n)s of %(total)s"),
         "list": _("List %(id)s"),
         "picked": _("%(n)s picked"),

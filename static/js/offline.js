@@ -188,11 +188,18 @@
     if (!verdict.ok) { render(list, "bad", verdict.message); banner(); return; }
     scan.for_task = verdict.task.id;
     scan.at = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
-    queue.push(scan);
-    apply(list, verdict);
-    render(list, "ok", T.confirmed_offline);
-    banner();
-    kv.update(KEY.queue, function (saved) { return (saved || []).concat([scan]); }, store);
+    queue.push(scan);  // the next scan is checked with this one counted
+    // green only once the scan is written on this phone: a reload, a crash or a flat
+    // battery right after the beep must not lose it
+    kv.update(KEY.queue, function (saved) { return (saved || []).concat([scan]); }, store)
+      .then(function () {
+        render(model(), "ok", T.confirmed_offline);
+        banner();
+      }, function () {
+        queue = queue.filter(function (s) { return s !== scan; });
+        render(model(), "bad", T.not_kept);
+        banner();
+      });
   }
 
   document.addEventListener("htmx:afterRequest", function (event) {
