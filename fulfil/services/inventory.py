@@ -555,14 +555,19 @@ def transfer_rows(
     transfers = _not_yet_moved(connection, transfers, reason)
     if not transfers:
         return
-    needed: dict[tuple[int, int, str], int] = {}
-    for t in transfers:
-        place = (t.product_id, t.source_id, t.lot)
-        needed[place] = needed.get(place, 0) + t.qty
+    needed = _units_by_place(transfers, lambda t: t.source_id)
+    balance = _STOCK.c
     held = {
         (row.product_id, row.location_id, row.lot): row
         for row in connection.execute(
-            sa.select(_STOCK.c.id, *_BALANCE)
+            sa.select(
+                balance.id,
+                balance.product_id,
+                balance.location_id,
+                balance.lot,
+                balance.on_hand,
+                balance.reserved,
+            )
             .where(
                 _STOCK.c.location_id.in_({t.source_id for t in transfers}),
                 _STOCK.c.product_id.in_({t.product_id for t in transfers}),
@@ -585,13 +590,10 @@ def transfer_rows(
         _STOCK.c.on_hand,
         [(held[place].id, -qty) for place, qty in needed.items()],
     )
-    arriving: dict[tuple[int, int, str], int] = {}
-    for t in transfers:
-        place = (t.product_id, t.destination_id, t.lot)
-        arriving[place] = arriving.get(place, 0) + t.qty
-    connection.execute(  # in one order everywhere: two lists finishing never deadlock
-        _upsert_on_hand(connection.dialect.name).statement,
-        [
+    arriving = _units_by_place(transfers, lambda t: t.destination_id)
+    _upsert_on_hand(connection.dialect.name).run_many(
+        connection,
+        [  # in one order everywhere: two lists finishing at once never deadlock
             {"product": product, "place": place, "lot_code": lot, "units": qty}
             for (product, place, lot), qty in sorted(arriving.items())
         ],
@@ -621,13 +623,13 @@ def transfer_rows(
             session.expire(loaded)  # its balance changed underneath
 
 
-_BALANCE = (
-    _STOCK.c.product_id,
-    _STOCK.c.location_id,
-    _STOCK.c.lot,
-    _STOCK.c.on_hand,
-    _STOCK.c.reserved,
-)
+def _units_by_place(transfers: list[Transfer], location) -> dict[tuple, int]:
+    """Units per (product, location(transfer), lot)."""
+    units: dict[tuple, int] = {}
+    for t in transfers:
+        place = (t.product_id, location(t), t.lot)
+        units[place] = units.get(place, 0) + t.qty
+    return units
 
 
 def _not_yet_moved(

@@ -110,8 +110,8 @@ _TASKS = Direct(
     .join(Order, OrderLine.order_id == Order.id)
     .order_by(_NEXT_TWO.sequence)
 )
-# Statements built once: building one and keying it for the compiled cache costs
-# about as much as running it.
+# Statements built and compiled once (fulfil.direct): building one and keying it for
+# SQLAlchemy's compiled cache costs about as much as running it.
 _AT_BIN = Direct(
     sa.update(PickTask)
     .where(PickTask.id == sa.bindparam("task_id"))
