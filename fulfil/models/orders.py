@@ -31,7 +31,8 @@ class Order(db.Model):
     external_id: Mapped[str] = mapped_column(sa.String(64), unique=True)
     # SHA-256 of the request as received: the same body again is a replay.
     request_hash: Mapped[str] = mapped_column(sa.String(64), default="")
-    source: Mapped[str] = mapped_column(sa.String(16), default="api")
+    # where it came from: "api:" and the token's name (up to 80), "csv", "demo"
+    source: Mapped[str] = mapped_column(sa.String(100), default="api")
     warehouse_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warehouses.id"))
     status: Mapped[OrderStatus] = mapped_column(
         enum_column(OrderStatus), default=OrderStatus.RECEIVED, index=True

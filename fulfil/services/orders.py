@@ -297,7 +297,7 @@ def _order_values(request: OrderIn, digest: str, source: str, warehouse) -> dict
     return dict(
         external_id=request.external_id,
         request_hash=digest,
-        source=source[:_SOURCE_LENGTH],  # "api:<token name>" may be longer
+        source=source,
         warehouse_id=warehouse.id if warehouse else None,
         placed_at=request.placed_at,
         promised_ship_by=promise,
@@ -585,7 +585,6 @@ def _record_intake(
 
 
 _NOT_SHOWN = frozenset({"request_hash", "warehouse_id"})
-_SOURCE_LENGTH = Order.__table__.c.source.type.length
 _orders, _lines = Order.__table__, OrderLine.__table__
 # Every order runs these (on the driver's cursor: fulfil.direct).
 _EARLIER = Direct(
