@@ -1,7 +1,7 @@
 """Flask extensions, created unbound and initialised in create_app()."""
 
 import sqlalchemy as sa
-from flask import request
+from flask import Blueprint, current_app, request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_htmx import HTMX
@@ -40,4 +40,14 @@ limiter = Limiter(key_func=get_remote_address)
 FLOOR_BLUEPRINTS = frozenset({"picking", "packing"})
 limiter.request_filter(lambda: request.blueprint in FLOOR_BLUEPRINTS)
 talisman = Talisman()
+
+
+def limit_public_pages(bp: Blueprint) -> None:
+    """The pages a signed link opens without a login (tracking, supplier, downloads)
+    share one budget per client address: nobody probes links or floods them."""
+    limiter.shared_limit(
+        lambda: current_app.config["PUBLIC_RATE_LIMIT"], scope="public"
+    )(bp)
+
+
 compress = Compress()  # brotli, zstd or gzip: what the browser takes

@@ -18,10 +18,12 @@ from flask import (
 from flask_babel import gettext as _
 
 from fulfil.errors import DownloadUnavailable
+from fulfil.extensions import limit_public_pages
 from fulfil.queries import partners as queries
 from fulfil.services import digital
 
 bp = Blueprint("downloads", __name__)
+limit_public_pages(bp)
 
 
 @bp.get("/download/<token>")

@@ -9,12 +9,14 @@ SUPPLIER_LINK_DAYS after the shipment closed the link answers 410.
 from flask import Blueprint, abort, redirect, request, send_file, url_for
 
 from fulfil.errors import FulfilError
+from fulfil.extensions import limit_public_pages
 from fulfil.models import Shipment
 from fulfil.queries import partners as queries
 from fulfil.services import partners
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 
 bp = Blueprint("supplier", __name__, url_prefix="/supplier")
+limit_public_pages(bp)
 
 
 @bp.after_request

@@ -2,10 +2,12 @@
 
 from flask import Blueprint, abort
 
+from fulfil.extensions import limit_public_pages
 from fulfil.queries.tracking import tracking_for
 from fulfil.web.htmx import page_or_fragment
 
 bp = Blueprint("tracking", __name__, url_prefix="/t")
+limit_public_pages(bp)
 
 
 @bp.after_request

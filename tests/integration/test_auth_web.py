@@ -269,3 +269,18 @@ def test_failed_logins_are_counted_in_redis_across_workers(
     for worker in workers:  # close their pooled connections now, not at GC time
         with worker.app_context():
             db.engine.dispose()
+
+
+def test_the_pages_a_signed_link_opens_share_one_rate_limit(app, client):
+    app.config["PUBLIC_RATE_LIMIT"] = "3 per minute"
+    # tracking, supplier and download links: one budget per address across them
+    answers = [
+        client.get(path).status_code
+        for path in ("/t/forged", "/supplier/forged", "/download/forged")
+    ]
+
+    limited = client.get("/t/forged", headers={"Accept-Language": "de"})
+
+    assert answers == [404, 404, 404]
+    assert limited.status_code == 429
+    assert "Zu viele Versuche" in limited.get_data(as_text=True)
