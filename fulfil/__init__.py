@@ -63,6 +63,7 @@ def _init_extensions(app: Flask) -> None:
         talisman,
     )
     from fulfil.web import assets
+    from fulfil.web.cookie_session import SignedCookieSessions
     from fulfil.web.i18n import select_locale
     from fulfil.web.session import load_user, unauthorized
 
@@ -79,6 +80,7 @@ def _init_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    app.session_interface = SignedCookieSessions()
     htmx.init_app(app)
     compress.init_app(app)
     assets.init_app(app)

@@ -133,6 +133,22 @@ def test_a_user_deactivated_while_logged_in_is_out_at_their_next_request(client,
     assert response.headers["Location"].startswith("/login")
 
 
+def test_a_new_secret_key_logs_everyone_out_unless_the_old_one_is_kept(
+    app, client, login
+):
+    login("picker")
+    old = app.config["SECRET_KEY"]
+
+    app.config |= {"SECRET_KEY": "rotated-key", "SECRET_KEY_FALLBACKS": [old]}
+    still_in = client.get("/pick/")
+    app.config["SECRET_KEY_FALLBACKS"] = []
+    signed_out = client.get("/pick/")
+
+    assert still_in.status_code == 200  # the old key still reads the cookie
+    assert signed_out.status_code == 302  # a cookie signed with the old key is void
+    assert signed_out.headers["Location"].startswith("/login")
+
+
 def test_every_page_names_who_is_logged_in_and_their_warehouse(client, login):
     picker = login("picker")
     warehouse = layout.create_warehouse(code="NORTH", name="North", timezone="UTC")
