@@ -46,11 +46,7 @@ class Direct:
     def run(self, connection: sa.Connection, params: dict) -> int:
         """Execute with one set of values; the number of rows it matched."""
         plan = self._plan(connection.dialect, params)
-        cursor = _execute(connection, plan, _bound(plan, params))
-        try:
-            return cursor.rowcount
-        finally:
-            cursor.close()
+        return _execute(connection, plan, _bound(plan, params)).rowcount
 
     def run_many(self, connection: sa.Connection, rows: list[dict]) -> None:
         """Execute once per set of values (all with the same keys), as the driver's
@@ -59,16 +55,12 @@ class Direct:
             return
         plan = self._plan(connection.dialect, rows[0])
         bound = [_bound(plan, params) for params in rows]
-        _execute(connection, plan, bound, many=True).close()
+        _execute(connection, plan, bound, many=True)
 
     def all(self, connection: sa.Connection, params: dict) -> list:
         """The result rows, as named tuples with SQLAlchemy's conversions applied."""
         plan = self._plan(connection.dialect, params)
-        cursor = _execute(connection, plan, _bound(plan, params))
-        try:
-            fetched = cursor.fetchall()
-        finally:
-            cursor.close()
+        fetched = _execute(connection, plan, _bound(plan, params)).fetchall()
         readers, row = plan.readers, plan.row
         return [
             row(*[read(v) if read else v for read, v in zip(readers, got, strict=True)])
@@ -97,18 +89,31 @@ def _bound(plan: _Plan, params: dict):
 
 def _execute(connection: sa.Connection, plan: _Plan, bound, *, many: bool = False):
     dialect = connection.dialect
-    cursor = connection.connection.cursor()
+    cursor = _cursor(connection)
     try:
         if many:
             cursor.executemany(plan.sql, bound)
         else:
             cursor.execute(plan.sql, bound)
     except dialect.loaded_dbapi.Error as error:
-        cursor.close()
         raise sa.exc.DBAPIError.instance(
             plan.sql, bound, error, dialect.loaded_dbapi.Error, dialect=dialect
         ) from error
     return cursor
+
+
+def _cursor(connection: sa.Connection):
+    """One driver cursor per driver connection, reused by every statement here: a
+    scan's ten statements would otherwise make and close ten. Each statement's
+    result is read before the next one runs."""
+    pooled = connection.connection
+    held = pooled.info.get(_CURSOR)
+    if held is None or held[0] is not pooled.dbapi_connection:  # a new connection
+        held = pooled.info[_CURSOR] = (pooled.dbapi_connection, pooled.cursor())
+    return held[1]
+
+
+_CURSOR = "fulfil.direct.cursor"
 
 
 def _compile(statement, dialect: sa.Dialect, columns: tuple | None) -> _Plan:

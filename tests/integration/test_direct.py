@@ -97,3 +97,22 @@ def test_a_driver_error_is_sqlalchemys_error(connection):
 
     with pytest.raises(sa.exc.IntegrityError):
         insert.run(connection, row)  # the key is unique
+
+
+def test_statements_go_on_after_an_error_and_on_a_new_connection(app):
+    """The driver cursor is kept per driver connection: a failed statement and its
+    rollback leave it usable, and a replaced connection gets a cursor of its own."""
+    insert = Direct(sa.insert(EVENTS))
+    row = {"action": "probe", "subject_type": "o", "subject_id": 1, "key": "same"}
+    insert.run(db.session.connection(), row)
+    with pytest.raises(sa.exc.IntegrityError):
+        insert.run(db.session.connection(), row)
+    db.session.rollback()
+
+    insert.run(db.session.connection(), row)  # the same key: the first was undone
+    db.session.commit()
+    db.session.connection().invalidate()  # as after the server dropped it
+    db.session.rollback()
+
+    found = Direct(PROBE).all(db.session.connection(), {"action": "probe"})
+    assert [r.key for r in found] == ["same"]
