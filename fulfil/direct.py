@@ -102,6 +102,9 @@ def _execute(connection: sa.Connection, plan: _Plan, bound, *, many: bool = Fals
     return cursor
 
 
+_CURSOR = "fulfil.direct.cursor"  # where a pooled connection keeps it
+
+
 def _cursor(connection: sa.Connection):
     """One driver cursor per driver connection, reused by every statement here: a
     scan's ten statements would otherwise make and close ten. Each statement's
@@ -111,9 +114,6 @@ def _cursor(connection: sa.Connection):
     if held is None or held[0] is not pooled.dbapi_connection:  # a new connection
         held = pooled.info[_CURSOR] = (pooled.dbapi_connection, pooled.cursor())
     return held[1]
-
-
-_CURSOR = "fulfil.direct.cursor"
 
 
 def _compile(statement, dialect: sa.Dialect, columns: tuple | None) -> _Plan:

@@ -40,6 +40,7 @@ limiter = Limiter(key_func=get_remote_address)
 FLOOR_BLUEPRINTS = frozenset({"picking", "packing"})
 limiter.request_filter(lambda: request.blueprint in FLOOR_BLUEPRINTS)
 talisman = Talisman()
+compress = Compress()  # brotli, zstd or gzip: what the browser takes
 
 
 def limit_public_pages(bp: Blueprint) -> None:
@@ -48,6 +49,3 @@ def limit_public_pages(bp: Blueprint) -> None:
     limiter.shared_limit(
         lambda: current_app.config["PUBLIC_RATE_LIMIT"], scope="public"
     )(bp)
-
-
-compress = Compress()  # brotli, zstd or gzip: what the browser takes
