@@ -125,9 +125,21 @@ def load_config(instance_path: str) -> dict:
             os.environ.get("PACK_WEIGHT_TOLERANCE_PCT", "10")
         ),
         "PACK_WEIGHT_TOLERANCE_G": int(os.environ.get("PACK_WEIGHT_TOLERANCE_G", "50")),
+        # Units found short that no other bin has: backorder them (they ship later)
+        # or ship what is there and cancel the rest. A manager may choose per order.
+        "SHORT_PICK_POLICY": _choice(
+            "SHORT_PICK_POLICY", "backorder", ("backorder", "ship_partial_cancel_rest")
+        ),
         # A paused pick list shows up in the exceptions queue after this long.
         "PAUSE_ALERT_MINUTES": int(os.environ.get("PAUSE_ALERT_MINUTES", "20")),
     }
+
+
+def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    value = os.environ.get(name, default).strip()
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
 
 
 def _time(name: str, default: str) -> time:

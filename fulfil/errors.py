@@ -213,6 +213,11 @@ class ListComplete(ScanRefused):
     message = _l("Everything on this list is picked.")
 
 
+class OrderCancelled(FulfilError):
+    status = 409
+    message = _l("Order %(order)s is cancelled.")
+
+
 class PackRefused(FulfilError):
     status = 409
 
@@ -242,6 +247,11 @@ class WrongOrderItem(PackRefused):
 class TooManyPacked(PackRefused):
     status = 422
     message = _l("Every %(name)s of order %(order)s is packed already.")
+
+
+class TooManyUnits(PackRefused):
+    status = 422
+    message = _l("%(qty)s × %(name)s is more than the %(left)s still to pack.")
 
 
 class WeightOff(PackRefused):

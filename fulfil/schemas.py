@@ -291,6 +291,35 @@ class AllocationOut(BaseModel):
     backordered: int
 
 
+class QuantitiesOut(BaseModel):
+    """What became of a line's units. ordered = shipped + cancelled + the units
+    still on their way (allocated, backordered, picked or packed, not yet shipped);
+    short counts units found missing, which were then backordered or cancelled."""
+
+    ordered: int
+    allocated: int
+    picked: int
+    packed: int
+    shipped: int
+    short: int
+    backordered: int
+    cancelled: int
+
+
+LineState = Literal[
+    "allocated",
+    "backordered",
+    "partially_backordered",
+    "requested",
+    "picking",
+    "picked",
+    "packed",
+    "partially_shipped",
+    "shipped",
+    "cancelled",
+]
+
+
 class LineOut(BaseModel):
     sku: str
     name: str
@@ -298,6 +327,8 @@ class LineOut(BaseModel):
     unit_price: Decimal
     fulfilment: FulfilmentMode
     shipment_id: int | None
+    state: LineState
+    quantities: QuantitiesOut
     allocation: AllocationOut
 
 
@@ -313,10 +344,19 @@ class LicenceKeyOut(BaseModel):
     key: str
 
 
+class ShipmentLineOut(BaseModel):
+    sku: str
+    quantity: int  # units of the line this shipment carries
+    shipped: int
+
+
 class ShipmentOut(BaseModel):
     id: int
     mode: FulfilmentMode
     status: str
+    # a backorder: carries units found short in this earlier shipment
+    follows: int | None = None
+    lines: list[ShipmentLineOut] = []
     warehouse: str | None
     supplier: str | None
     carrier: str
@@ -347,6 +387,8 @@ class OrderOut(BaseModel):
     shipping_method: ShippingMethod
     pickup_point_id: str | None
     appointment: SlotOut | None
+    # what happens to units found short: "backorder" or "ship_partial_cancel_rest"
+    short_policy: str
     lines: list[LineOut]
     shipments: list[ShipmentOut]
     timeline: list[EventOut] | None = None

@@ -1,9 +1,10 @@
 """Models as the API shows them (the shapes are in fulfil.schemas)."""
 
 import sqlalchemy as sa
-from flask import url_for
+from flask import current_app, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
+from fulfil.domain.lines import LineQuantities
 from fulfil.domain.states import ShipmentStatus
 from fulfil.extensions import db
 from fulfil.models import (
@@ -15,6 +16,7 @@ from fulfil.models import (
     Product,
     Shipment,
 )
+from fulfil.queries import lines
 from fulfil.queries.orders import order_timeline
 from fulfil.schemas import (
     AllocationOut,
@@ -25,12 +27,15 @@ from fulfil.schemas import (
     LocationOut,
     OrderOut,
     ProductOut,
+    QuantitiesOut,
+    ShipmentLineOut,
     ShipmentOut,
     SlotOut,
 )
 from fulfil.services.digital import download_token
 from fulfil.services.orders import WrittenOrder
 
+_GONE = (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED)
 # Everything order_out reads, in a few queries rather than a few per line (after a
 # commit every attribute would otherwise be loaded again, one by one).
 ORDER_DETAILS = (
@@ -72,6 +77,12 @@ def written_out(order: WrittenOrder) -> OrderOut:
 
 
 def _order(order: Order | WrittenOrder, events: list[EventOut] | None) -> OrderOut:
+    known = (
+        lines.facts(list(order.lines), list(order.shipments))
+        if isinstance(order, Order)
+        else lines.Facts.none()  # just taken in: nothing happened to it yet
+    )
+    figures = lines.quantities(order, known)
     return OrderOut(
         id=order.id,
         external_id=order.external_id,
@@ -90,13 +101,14 @@ def _order(order: Order | WrittenOrder, events: list[EventOut] | None) -> OrderO
         appointment=SlotOut(start=order.appointment_start, end=order.appointment_end)
         if order.appointment_start and order.appointment_end
         else None,
-        lines=[_line(line) for line in order.lines],
-        shipments=[_shipment(s, order) for s in order.shipments],
+        short_policy=order.short_policy or current_app.config["SHORT_PICK_POLICY"],
+        lines=[_line(line, figures[line.id]) for line in order.ordered_lines],
+        shipments=[_shipment(s, order, known) for s in order.shipments],
         timeline=events,
     )
 
 
-def _line(line: OrderLine) -> LineOut:
+def _line(line: OrderLine, figures: LineQuantities) -> LineOut:
     return LineOut(
         sku=line.product.sku,
         name=line.product.name,
@@ -104,28 +116,35 @@ def _line(line: OrderLine) -> LineOut:
         unit_price=line.unit_price,
         fulfilment=line.product.fulfilment,
         shipment_id=line.shipment_id,
-        allocation=allocation(line),
+        state=figures.state,
+        quantities=QuantitiesOut(
+            ordered=figures.ordered,
+            allocated=figures.allocated,
+            picked=figures.picked,
+            packed=figures.packed,
+            shipped=figures.shipped,
+            short=figures.short,
+            backordered=figures.backordered,
+            cancelled=figures.cancelled,
+        ),
+        allocation=_allocation(line, figures),
     )
 
 
-def allocation(line: OrderLine) -> AllocationOut:
-    shipment = line.shipment
-    if shipment is not None and shipment.status == ShipmentStatus.CANCELLED:
+def _allocation(line: OrderLine, figures: LineQuantities) -> AllocationOut:
+    """The line's stock as before packing: units held for it (reserved, or picked or
+    beyond) and units waiting for stock."""
+    live = figures.ordered - figures.cancelled
+    if live == 0:
         return AllocationOut(state="cancelled", allocated=0, backordered=0)
     if line.product.fulfilment != FulfilmentMode.IN_HOUSE:
         return AllocationOut(state="not_stocked", allocated=0, backordered=0)
-    held = min(line.reserved, line.qty)
-    if shipment is not None and shipment.status not in (
-        ShipmentStatus.PENDING,
-        ShipmentStatus.BACKORDERED,
-        ShipmentStatus.ALLOCATED,
-    ):
-        held = line.qty  # picked or beyond: the units are no longer reserved stock
-    state = "allocated" if held == line.qty else "partial" if held else "backordered"
-    return AllocationOut(state=state, allocated=held, backordered=line.qty - held)
+    waiting = figures.backordered
+    state = "backordered" if waiting == live else "partial" if waiting else "allocated"
+    return AllocationOut(state=state, allocated=live - waiting, backordered=waiting)
 
 
-def _shipment(shipment: Shipment, order: Order) -> ShipmentOut:
+def _shipment(shipment: Shipment, order: Order, known: lines.Facts) -> ShipmentOut:
     downloads, keys = [], []
     for line in shipment.lines:
         for grant in line.grants:
@@ -150,6 +169,17 @@ def _shipment(shipment: Shipment, order: Order) -> ShipmentOut:
         id=shipment.id,
         mode=shipment.mode,
         status=shipment.status.value,
+        follows=shipment.follows_id,
+        lines=[
+            ShipmentLineOut(
+                sku=line.product.sku,
+                quantity=line.carried,
+                shipped=known.shipped.get(line.id, 0)
+                if line.product.fulfilment == FulfilmentMode.IN_HOUSE
+                else line.carried * (shipment.status in _GONE),
+            )
+            for line in shipment.lines
+        ],
         warehouse=order.warehouse.code
         if shipment.warehouse_id and order.warehouse
         else None,

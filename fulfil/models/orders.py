@@ -52,6 +52,9 @@ class Order(db.Model):
         enum_column(ShippingMethod), default=ShippingMethod.STANDARD
     )
     pickup_point_id: Mapped[str] = mapped_column(sa.String(64), default="")
+    # what happens to units found short here: None follows SHORT_PICK_POLICY; a
+    # manager may choose "backorder" or "ship_partial_cancel_rest" for this order
+    short_policy: Mapped[str | None] = mapped_column(sa.String(32))
     appointment_start: Mapped[datetime | None] = mapped_column(Timestamp)
     appointment_end: Mapped[datetime | None] = mapped_column(Timestamp)
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
@@ -65,8 +68,14 @@ class Order(db.Model):
     warehouse = relationship("Warehouse")
 
     @property
+    def ordered_lines(self) -> list["OrderLine"]:
+        """The lines as the shop ordered them, without the backorder lines split off
+        them (those carry some of their units in a later shipment)."""
+        return [line for line in self.lines if line.split_from_id is None]
+
+    @property
     def units(self) -> int:
-        return sum(line.qty for line in self.lines)
+        return sum(line.qty for line in self.ordered_lines)
 
     @property
     def shipping_address(self) -> dict:
@@ -94,6 +103,8 @@ class Shipment(db.Model):
     )
     warehouse_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warehouses.id"))
     supplier_id: Mapped[int | None] = mapped_column(sa.ForeignKey("suppliers.id"))
+    # a backorder: carries units found short in this earlier shipment
+    follows_id: Mapped[int | None] = mapped_column(sa.ForeignKey("shipments.id"))
     carrier: Mapped[str] = mapped_column(sa.String(64), default="")
     tracking_number: Mapped[str] = mapped_column(sa.String(64), default="")
     tracking_url: Mapped[str] = mapped_column(sa.String(500), default="")
@@ -106,6 +117,7 @@ class Shipment(db.Model):
         back_populates="shipment", order_by="OrderLine.id"
     )
     supplier: Mapped[Supplier | None] = relationship()
+    follows: Mapped["Shipment | None"] = relationship(remote_side=[id])
 
     def transition_to(self, target: ShipmentStatus) -> None:
         """Move to `target` if the shipment state table allows it. Services only."""
@@ -117,8 +129,22 @@ class Shipment(db.Model):
 
 
 class OrderLine(db.Model):
+    """Units of a product an order wants, carried by one shipment.
+
+    A line found short whose missing units are backordered passes them on to a line
+    of a later shipment (`split_from`): `qty` stays what it was, `passed_on` counts
+    what went on, `cancelled` what will not ship at all. What the line's own shipment
+    carries is the rest (`carried`). The order's lines as the shop sent them are the
+    ones split from nothing (Order.ordered_lines)."""
+
     __tablename__ = "order_lines"
-    __table_args__ = (sa.CheckConstraint("qty > 0", name="qty_positive"),)
+    __table_args__ = (
+        sa.CheckConstraint("qty > 0", name="qty_positive"),
+        sa.CheckConstraint(
+            "cancelled >= 0 AND passed_on >= 0 AND cancelled + passed_on <= qty",
+            name="within_qty",
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(sa.ForeignKey("orders.id"), index=True)
@@ -128,16 +154,27 @@ class OrderLine(db.Model):
     product_id: Mapped[int] = mapped_column(sa.ForeignKey("products.id"), index=True)
     qty: Mapped[int]
     unit_price: Mapped[Decimal] = mapped_column(sa.Numeric(12, 2), default=Decimal("0"))
+    split_from_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("order_lines.id"), index=True
+    )
+    cancelled: Mapped[int] = mapped_column(default=0, server_default="0")
+    passed_on: Mapped[int] = mapped_column(default=0, server_default="0")
 
     order: Mapped[Order] = relationship(back_populates="lines")
     shipment: Mapped[Shipment | None] = relationship(back_populates="lines")
     product: Mapped[Product] = relationship()
     reservations = relationship("Reservation", order_by="Reservation.id")
     grants: Mapped[list["DigitalGrant"]] = relationship(back_populates="line")
+    split_from: Mapped["OrderLine | None"] = relationship(remote_side=[id])
 
     @property
     def reserved(self) -> int:
         return sum(r.qty for r in self.reservations)
+
+    @property
+    def carried(self) -> int:
+        """Units this line's shipment is to deliver."""
+        return self.qty - (self.cancelled or 0) - (self.passed_on or 0)
 
 
 class DigitalGrant(db.Model):

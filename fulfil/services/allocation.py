@@ -31,7 +31,7 @@ from fulfil.services.inventory import ALLOCATABLE, hold, hold_all
 def allocate_shipment(session: Session, shipment: Shipment) -> bool:
     """Reserve what is missing for an in-house shipment. True if it is complete."""
     held = _held(session, [line.id for line in shipment.lines])
-    missing = {line.id: line.qty - held.get(line.id, 0) for line in shipment.lines}
+    missing = {line.id: line.carried - held.get(line.id, 0) for line in shipment.lines}
     product_ids = {line.product_id for line in shipment.lines if missing[line.id] > 0}
     holds = []
     if product_ids:

@@ -387,7 +387,7 @@ class WrittenShipment:
     status: ShipmentStatus
     warehouse_id: int | None
     lines: list["WrittenLine"] = field(default_factory=list)
-    supplier = None
+    supplier = follows_id = None
     carrier = tracking_number = tracking_url = ""
     shipped_at = delivered_at = None
 
@@ -404,10 +404,16 @@ class WrittenLine:
     shipment: WrittenShipment
     reserved: int
     grants = ()
+    split_from_id = None
+    cancelled = passed_on = 0
 
     @property
     def shipment_id(self) -> int:
         return self.shipment.id
+
+    @property
+    def carried(self) -> int:
+        return self.qty
 
 
 @dataclass
@@ -436,8 +442,10 @@ class WrittenOrder:
     source: str
     lines: list[WrittenLine] = field(default_factory=list)
     shipments: list[WrittenShipment] = field(default_factory=list)
+    short_policy = None
 
     shipping_address = Order.shipping_address  # the same address, the same shape
+    ordered_lines = Order.ordered_lines
 
 
 def _take_in_house(
@@ -566,7 +574,12 @@ def _record_intake(
                 tracking_number="",
                 tracking_url="",
                 lines=[
-                    {"sku": ln.product.sku, "name": ln.product.name, "quantity": ln.qty}
+                    {
+                        "sku": ln.product.sku,
+                        "name": ln.product.name,
+                        "quantity": ln.qty,
+                        "shipped": 0,
+                    }
                     for ln in shipment.lines
                 ],
                 shipping_address=written.shipping_address,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from fulfil.domain import gs1
 from fulfil.domain.boxes import Box as BoxShape
 from fulfil.domain.boxes import Item, choose_box, expected_weight_g
+from fulfil.domain.lines import spread
 from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import (
     AlreadyPacked,
@@ -30,6 +31,7 @@ from fulfil.errors import (
     ParcelClosed,
     StillPicking,
     TooManyPacked,
+    TooManyUnits,
     WeightOff,
     WrongOrderItem,
 )
@@ -53,11 +55,12 @@ from fulfil.models import (
     StockMove,
 )
 from fulfil.models.types import utcnow
-from fulfil.services import events, fulfilment, inventory, unit_of_work
+from fulfil.queries import lines
+from fulfil.services import events, fulfilment, inventory, shorts, unit_of_work
 from fulfil.services.waves import packing_area
 
 S = ShipmentStatus
-
+MAX_UNITS_PER_SCAN = 10_000  # as a picker may key in
 
 # -- opening a shipment at the bench ---------------------------------------------------
 
@@ -103,11 +106,25 @@ def new_parcel(shipment_id: int, *, packer_id: int) -> Parcel:
 # -- scanning items --------------------------------------------------------------------
 
 
-def scan_item(parcel_id: int, *, code: str, packer_id: int, scan_id: str) -> Parcel:
-    """One unit into the open parcel; a unit the order does not expect is refused."""
+def scan_item(
+    parcel_id: int,
+    *,
+    code: str,
+    packer_id: int,
+    scan_id: str,
+    qty: int | None = None,
+) -> Parcel:
+    """Units into the open parcel: one per scan, or `qty` of them (a carton, or a
+    GS1 code's count), checked as that many single scans; a unit the order does not
+    expect, or more than it still expects, is refused and nothing is packed."""
     code = (code or "").strip()
     if not code:
         raise InvalidInput(field=_l("scan"), problem=_l("is empty"))
+    if qty is not None and not 0 < qty <= MAX_UNITS_PER_SCAN:
+        raise InvalidInput(
+            field=_l("quantity"),
+            problem=_l("must be between 1 and %(most)s") % {"most": MAX_UNITS_PER_SCAN},
+        )
     with unit_of_work() as session:
         parcel = _open(session, parcel_id)
         key = f"pack:{scan_id}"
@@ -120,7 +137,11 @@ def scan_item(parcel_id: int, *, code: str, packer_id: int, scan_id: str) -> Par
             raise WrongOrderItem(code=code, order=shipment.order.external_id)
         if wanted.get(product.id, 0) <= 0:
             raise TooManyPacked(name=product.name, order=shipment.order.external_id)
-        lot = _lot_for(session, shipment, product, code)
+        scanned = gs1.parse(code)
+        units = qty or (scanned.quantity if scanned and scanned.quantity else 1)
+        if units > wanted[product.id]:
+            raise TooManyUnits(name=product.name, qty=units, left=wanted[product.id])
+        lot = _lot_for(session, shipment, product, code, units)
         item = next(
             (i for i in parcel.items if i.product_id == product.id and i.lot == lot),
             None,
@@ -128,7 +149,7 @@ def scan_item(parcel_id: int, *, code: str, packer_id: int, scan_id: str) -> Par
         if item is None:
             item = ParcelItem(parcel=parcel, product=product, lot=lot, qty=0)
             session.add(item)
-        item.qty += 1
+        item.qty += units
         events.record(
             session,
             "pack.item",
@@ -136,6 +157,7 @@ def scan_item(parcel_id: int, *, code: str, packer_id: int, scan_id: str) -> Par
             actor_id=packer_id,
             key=key,
             sku=product.sku,
+            qty=units,
             parcel=parcel.number,
         )
         return parcel
@@ -165,20 +187,19 @@ def report_missing(
                 field=_l("quantity"),
                 problem=_l("must be between 1 and %(most)s") % {"most": left},
             )
-        line = next(
-            (line for line in shipment.lines if line.product_id == product_id), None
-        )
-        session.add(
-            PickException(
-                warehouse_id=shipment.warehouse_id,
-                kind=ExceptionKind.MISSING_AT_PACKING,
-                product_id=product_id,
-                order_line_id=line.id if line else None,
-                qty=qty,
-                note=note[:300],
-                reported_by_id=packer_id,
+        short = _unpacked_share(shipment, product_id, qty)
+        for line, units in short.items():
+            session.add(
+                PickException(
+                    warehouse_id=shipment.warehouse_id,
+                    kind=ExceptionKind.MISSING_AT_PACKING,
+                    product_id=product_id,
+                    order_line_id=line.id,
+                    qty=units,
+                    note=note[:300],
+                    reported_by_id=packer_id,
+                )
             )
-        )
         product = session.get(Product, product_id)
         lost = inventory.virtual_location(
             session, shipment.warehouse_id, LocationKind.INVENTORY_LOSS
@@ -211,6 +232,8 @@ def report_missing(
             sku=product.sku,
             qty=qty,
         )
+        # never short in silence: the units follow later or are cancelled
+        shorts.settle_missing(session, shipment, short, packer_id)
 
 
 # -- box, weight, closing --------------------------------------------------------------
@@ -405,9 +428,12 @@ def lots_left(session: Session, shipment: Shipment, product_id: int) -> list:
     ]
 
 
-def _lot_for(session: Session, shipment: Shipment, product, code: str) -> str:
-    """The lot a scanned unit belongs to: the one its GS1 code names, else the first
-    lot of the product still waiting to be packed."""
+def _lot_for(
+    session: Session, shipment: Shipment, product, code: str, units: int
+) -> str:
+    """The lot scanned units belong to: the one their GS1 code names, else the first
+    lot of the product still waiting to be packed. Several units at once come from
+    one lot: more than it has left are refused (pack the rest with a second scan)."""
     left = dict(lots_left(session, shipment, product.id))
     scanned = gs1.parse(code)
     if scanned and scanned.lot:
@@ -415,8 +441,12 @@ def _lot_for(session: Session, shipment: Shipment, product, code: str) -> str:
             raise WrongOrderItem(
                 code=f"{product.sku} {scanned.lot}", order=shipment.order.external_id
             )
-        return scanned.lot
-    return next(iter(left), "")
+        lot = scanned.lot
+    else:
+        lot = next(iter(left), "")
+    if units > left.get(lot, 0) and lot:
+        raise TooManyUnits(name=f"{product.name} {lot}", qty=units, left=left[lot])
+    return lot
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -436,6 +466,7 @@ def _shipment_for(session: Session, code: str, warehouse_id: int) -> Shipment:
         .limit(1)
     ).first()
     if shipment is None:
+        # an order may have a backorder shipping later: the one picked comes first
         shipment = session.scalars(
             sa.select(Shipment)
             .join(Order, Shipment.order_id == Order.id)
@@ -443,7 +474,7 @@ def _shipment_for(session: Session, code: str, warehouse_id: int) -> Shipment:
                 Order.external_id == code,
                 Shipment.warehouse_id == warehouse_id,
             )
-            .order_by(Shipment.id)
+            .order_by((Shipment.status == S.PICKED).desc(), Shipment.id)
             .limit(1)
         ).first()
     if shipment is None:
@@ -492,6 +523,20 @@ def _open(session: Session, parcel_id: int) -> Parcel:
             number=parcel.number, order=parcel.shipment.order.external_id
         )
     return parcel
+
+
+def _unpacked_share(shipment: Shipment, product_id: int, units: int) -> dict:
+    """{order line: units} of a product missing at the bench, over the shipment's
+    lines of it (a shop may send one product on two lines), each up to what it still
+    expects: counted as lines.facts counts them, so every view agrees."""
+    parts = [line for line in shipment.lines if line.product_id == product_id]
+    known = lines.facts(parts, [shipment])
+    caps = [line.carried - known.packed.get(line.id, 0) for line in parts]
+    return {
+        line: share
+        for line, share in zip(parts, spread(units, caps), strict=True)
+        if share
+    }
 
 
 def _expected_product(session: Session, shipment: Shipment, code: str):

@@ -54,9 +54,9 @@ from fulfil.queries.screens import PickScreen
 from fulfil.services import (
     allocation,
     events,
-    fulfilment,
     inventory,
     quick_scan,
+    shorts,
     unit_of_work,
 )
 from fulfil.services.waves import packing_area, sequence_tasks
@@ -649,15 +649,8 @@ def _finish_if_done(session: Session, pick_list: PickList, picker_id: int) -> No
     )
     for slot in slots:
         if slot.shipment.status == S.PICKING:
-            picked = any(t.picked for t in pick_list.tasks if t.slot_id == slot.id)
-            # nothing found at all: the order waits for stock again, not at the bench
-            fulfilment.set_status(
-                session,
-                slot.shipment,
-                S.PICKED if picked else S.BACKORDERED,
-                picker_id,
-                tote=slot.tote.code,
-            )
+            # what no bin had follows later or is cancelled; the rest goes to packing
+            shorts.settle_picked(session, slot.shipment, picker_id, tote=slot.tote.code)
     pick_list.status = PickListStatus.DONE
     pick_list.finished_at = utcnow()
     events.record(session, "picklist.done", pick_list, actor_id=picker_id)

@@ -225,12 +225,12 @@ def _load(shipment: Shipment) -> Load:
     volume_mm3 = weight_g = 0
     for line in shipment.lines:
         product = line.product
-        volume_mm3 += line.qty * (
+        volume_mm3 += line.carried * (
             (product.length_mm or 0)
             * (product.width_mm or 0)
             * (product.height_mm or 0)
         )
-        weight_g += line.qty * (product.weight_g or 0)
+        weight_g += line.carried * (product.weight_g or 0)
     return Load(
         key=shipment.id,
         volume_l=volume_mm3 / 1_000_000,

@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, scoped_session
 
+from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import FulfilError, InvalidInput, NotFound
 from fulfil.models import (
     Event,
@@ -24,6 +25,7 @@ from fulfil.models import (
     WebhookSubscription,
 )
 from fulfil.models.types import utcnow
+from fulfil.queries import lines
 from fulfil.services import events as audit
 from fulfil.services import rows, unit_of_work
 
@@ -38,6 +40,7 @@ EVENT_TYPES = (
     "order.shipped",
     "order.delivered",
     "order.cancelled",
+    "order.line_short",
     "shipment.backordered",
     "shipment.allocated",
     "shipment.requested",
@@ -258,7 +261,8 @@ def shipment_described(
     lines: list[dict],
     shipping_address: dict,
 ) -> dict:
-    """A shipment as its webhooks describe it: lines are {sku, name, quantity}."""
+    """A shipment as its webhooks describe it: lines are {sku, name, quantity,
+    shipped}."""
     return {
         "shipment": {
             "id": shipment_id,
@@ -323,10 +327,27 @@ def _describe(subject) -> dict:
             carrier=subject.carrier,
             tracking_number=subject.tracking_number,
             tracking_url=subject.tracking_url,
-            lines=[
-                {"sku": ln.product.sku, "name": ln.product.name, "quantity": ln.qty}
-                for ln in subject.lines
-            ],
+            lines=_shipment_lines(subject),
             shipping_address=subject.order.shipping_address,
         )
     return {}
+
+
+def _shipment_lines(shipment: Shipment) -> list[dict]:
+    """{sku, name, quantity, shipped}: the units of each line this shipment carries,
+    and of them the ones handed to the carrier (or shipped by a 3PL or supplier)."""
+    shipped: dict[int, int] = {}
+    if shipment.status in (ShipmentStatus.SHIPPED, ShipmentStatus.DELIVERED):
+        if shipment.mode == FulfilmentMode.IN_HOUSE:
+            shipped = lines.facts(list(shipment.lines), [shipment]).shipped
+        else:
+            shipped = {ln.id: ln.carried for ln in shipment.lines}
+    return [
+        {
+            "sku": ln.product.sku,
+            "name": ln.product.name,
+            "quantity": ln.carried,
+            "shipped": shipped.get(ln.id, 0),
+        }
+        for ln in shipment.lines
+    ]

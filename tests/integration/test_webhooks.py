@@ -409,7 +409,12 @@ def test_a_new_orders_webhooks_describe_it_as_each_event_saw_it(shop, receiver):
         "tracking_number": "",
         "tracking_url": "",
         "lines": [
-            {"sku": "SKU-0001", "name": order.lines[0].product.name, "quantity": 12}
+            {
+                "sku": "SKU-0001",
+                "name": order.lines[0].product.name,
+                "quantity": 12,
+                "shipped": 0,
+            }
         ],
         "shipping_address": order.shipping_address,
     }
