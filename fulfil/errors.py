@@ -213,6 +213,14 @@ class ListComplete(ScanRefused):
     message = _l("Everything on this list is picked.")
 
 
+class CountBelowReserved(FulfilError):
+    status = 409
+    message = _l(
+        "%(reserved)s × %(sku)s in %(bin)s are reserved for orders: count again "
+        "once they are picked."
+    )
+
+
 class OrderCancelled(FulfilError):
     status = 409
     message = _l("Order %(order)s is cancelled.")
@@ -247,6 +255,29 @@ class WrongOrderItem(PackRefused):
 class TooManyPacked(PackRefused):
     status = 422
     message = _l("Every %(name)s of order %(order)s is packed already.")
+
+
+class BoxTooSmall(PackRefused):
+    status = 422
+    message = _l(
+        "The items do not fit box %(box)s: choose a bigger box or a second parcel."
+    )
+
+
+class BoxTooHeavy(PackRefused):
+    status = 422
+    message = _l(
+        "%(weight)s kg is over the %(limit)s kg box %(box)s carries: choose a "
+        "stronger box or split the parcel."
+    )
+
+
+class CustomsDataMissing(PackRefused):
+    status = 422
+    message = _l(
+        "This parcel leaves the EU customs territory: add the HS code and the "
+        "country of origin of %(products)s first."
+    )
 
 
 class TooManyUnits(PackRefused):

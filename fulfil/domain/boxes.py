@@ -52,6 +52,23 @@ def choose_box(
     )
 
 
+def room_problem(items: Sequence[Item], box: Box) -> str | None:
+    """Why the items cannot go in this box at all: "size" (an item fits in no
+    orientation, or they take more than the inner volume) or None. The weight limit
+    is checked against the scale, not the catalogue."""
+    inner = sorted(box.inner_mm)
+    known = [item for item in items if item.size_known and item.qty > 0]
+    for item in known:
+        if any(
+            side > room
+            for side, room in zip(sorted(item.dimensions), inner, strict=True)
+        ):
+            return "size"
+    if sum(prod(item.dimensions) * item.qty for item in known) > prod(box.inner_mm):
+        return "size"
+    return None
+
+
 def expected_weight_g(items: Sequence[Item], box: Box) -> int:
     """What the parcel should weigh on the scale: the items and the empty box."""
     return sum(item.weight_g * item.qty for item in items) + box.tare_g

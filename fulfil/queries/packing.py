@@ -26,6 +26,13 @@ class ExpectedRow:
     picked: int
     in_parcels: int
     remaining: int
+    ordered: int = 0  # what the shipment's lines asked for
+    follows: int = 0  # found short: on a backorder that ships later
+    cancelled: int = 0  # found short: not shipped at all
+
+    @property
+    def short(self) -> int:
+        return self.follows + self.cancelled
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,8 @@ class BenchView:
     weight_off: bool
     customs: bool
     parcels: list[Parcel]
+    # leaving the EU: products still without an HS code or a country of origin
+    customs_missing: list[Product] = ()
 
     @property
     def left(self) -> int:
@@ -63,11 +72,25 @@ def bench_view(parcel_id: int) -> BenchView:
         for item in each.items:
             in_parcels[item.product_id] = in_parcels.get(item.product_id, 0) + item.qty
     products = {line.product_id: line.product for line in shipment.lines}
+    asked: dict[int, list] = {}
+    for line in shipment.lines:
+        asked.setdefault(line.product_id, []).append(line)
     rows = [
-        ExpectedRow(products[pid], units, in_parcels.get(pid, 0), remaining.get(pid, 0))
+        ExpectedRow(
+            products[pid],
+            units,
+            in_parcels.get(pid, 0),
+            remaining.get(pid, 0),
+            ordered=sum(line.qty for line in asked[pid]),
+            follows=sum(line.passed_on for line in asked[pid]),
+            cancelled=sum(line.cancelled for line in asked[pid]),
+        )
         for pid, units in sorted(picked.items(), key=lambda kv: products[kv[0]].sku)
         if units
     ]
+    customs = needs_customs(
+        current_app.config["SHIP_FROM_COUNTRY"], shipment.order.ship_country or ""
+    )
     return BenchView(
         parcel=parcel,
         shipment=shipment,
@@ -80,10 +103,11 @@ def bench_view(parcel_id: int) -> BenchView:
         ),
         carriers=active_carriers(),
         weight_off=packing.weight_is_off(parcel),
-        customs=needs_customs(
-            current_app.config["SHIP_FROM_COUNTRY"], shipment.order.ship_country or ""
-        ),
+        customs=customs,
         parcels=list(parcels),
+        customs_missing=packing.customs_data_missing(row.product for row in rows)
+        if customs
+        else [],
     )
 
 

@@ -12,6 +12,7 @@ from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import NotFound
 from fulfil.extensions import db
 from fulfil.models import (
+    ExceptionKind,
     FulfilmentMode,
     Location,
     Order,
@@ -333,6 +334,30 @@ def open_exceptions(warehouse_id: int) -> list[PickException]:
             .order_by(PickException.created_at.desc())
         )
     )
+
+
+def exception(exception_id: int) -> PickException:
+    found = db.session.get(PickException, exception_id)
+    if found is None or found.location_id is None or found.product_id is None:
+        raise NotFound()
+    return found
+
+
+def order_warehouse(order_id: int) -> int | None:
+    return db.session.scalar(sa.select(Order.warehouse_id).where(Order.id == order_id))
+
+
+def short_decisions(exceptions: list[PickException]) -> dict[int, str]:
+    """{order id: "backorder" or "ship_partial_cancel_rest"}: what happens to the
+    short units of the orders these exceptions name (their own choice, else the
+    shop's)."""
+    default = current_app.config["SHORT_PICK_POLICY"]
+    return {
+        e.order_line.order_id: e.order_line.order.short_policy or default
+        for e in exceptions
+        if e.order_line is not None
+        and e.kind in (ExceptionKind.SHORT, ExceptionKind.MISSING_AT_PACKING)
+    }
 
 
 def exception_warehouse(exception_id: int) -> int | None:

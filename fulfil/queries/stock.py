@@ -21,6 +21,13 @@ def product_by_code(code: str) -> Product:
     return product
 
 
+def product(product_id: int) -> Product:
+    found = db.session.get(Product, product_id)
+    if found is None:
+        raise UnknownProduct(code=str(product_id))
+    return found
+
+
 def location_by_code(warehouse_id: int, code: str) -> Location:
     """The location in this warehouse whose label reads `code`."""
     code = code.strip().upper()
@@ -45,6 +52,17 @@ def stock_at(location_id: int) -> list[Stock]:
             .order_by(Product.sku, Stock.lot)
         ).scalars()
     )
+
+
+def lots_in_bin(location_id: int, product_id: int) -> list[tuple[str, int]]:
+    """[(lot, on hand)] the books hold of a product in a bin (a count form's rows:
+    one row, no lot, when the books hold none)."""
+    rows = db.session.execute(
+        sa.select(Stock.lot, Stock.on_hand)
+        .where(Stock.location_id == location_id, Stock.product_id == product_id)
+        .order_by(Stock.lot)
+    ).all()
+    return [(lot, on_hand) for lot, on_hand in rows] or [("", 0)]
 
 
 def stock_of(product_id: int, warehouse_id: int | None = None) -> list[Stock]:

@@ -5,8 +5,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
+from fulfil.domain.lines import LineQuantities
 from fulfil.extensions import db
 from fulfil.models import Event, Order, Parcel, Shipment
+from fulfil.queries.lines import quantities
 from fulfil.signing import sign_id, signed_id
 
 PURPOSE = "tracking"
@@ -31,6 +33,14 @@ class Tracking:
     steps: list[tuple[str, datetime | None]]  # step name, when it happened (or None)
     parcels: list[Parcel]
     masked_name: str
+    # each product of the order: what is on its way, follows, or was cancelled
+    lines: list[tuple[str, LineQuantities]] = ()
+
+    @property
+    def partial(self) -> bool:
+        return any(q.state != "shipped" for _, q in self.lines) and any(
+            q.shipped for _, q in self.lines
+        )
 
 
 def tracking_for(token: str) -> Tracking | None:
@@ -56,6 +66,7 @@ def tracking_for(token: str) -> Tracking | None:
             .group_by(Event.action)
         ).all()
     )
+    figures = quantities(order)
     parcels = db.session.scalars(
         sa.select(Parcel)
         .where(Parcel.shipment_id == shipment.id)
@@ -67,6 +78,9 @@ def tracking_for(token: str) -> Tracking | None:
         steps=[(name, happened.get(action)) for name, action in STEPS],
         parcels=list(parcels),
         masked_name=mask(order.ship_name),
+        lines=[
+            (line.product.name, figures[line.id]) for line in order.ordered_lines
+        ],
     )
 
 

@@ -1,10 +1,13 @@
 """Products: created and updated here, with their barcodes checked."""
 
+import re
+
+import pycountry
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from fulfil.domain.barcodes import barcode_problem
-from fulfil.errors import DuplicateValue, InvalidInput
+from fulfil.errors import DuplicateValue, InvalidInput, InvalidRequest, NotFound
 from fulfil.models import FulfilmentMode, Product, Supplier, Tracking
 from fulfil.services import events, unit_of_work
 
@@ -74,6 +77,44 @@ def upsert_product(
         product.hs_code, product.origin_country = hs_code, origin_country.upper()
         product.supplier_id, product.download_file = supplier_id, download_file
         product.max_downloads, product.active = max_downloads, active
+        return product
+
+
+HS_CODE = re.compile(r"^\d{6,10}$")
+
+
+def set_customs_data(
+    product_id: int, *, hs_code: str, origin_country: str, actor_id: int | None
+) -> Product:
+    """The two facts a customs declaration needs of a product: its HS tariff number
+    (6 digits, or the 8 or 10 of the EU's CN and TARIC) and its country of origin."""
+    hs_code = hs_code.replace(".", "").replace(" ", "").strip()
+    origin_country = origin_country.strip().upper()
+    problems = []
+    if not HS_CODE.match(hs_code):
+        problems.append((_l("HS code"), _l("6 to 10 digits, as in 6912 00 23")))
+    if (
+        len(origin_country) != 2
+        or pycountry.countries.get(alpha_2=origin_country) is None
+    ):
+        problems.append(
+            (_l("Country of origin"), _l("a two-letter country code, as DE or CN"))
+        )
+    if problems:
+        raise InvalidRequest(problems)
+    with unit_of_work() as session:
+        product = session.get(Product, product_id)
+        if product is None:
+            raise NotFound()
+        product.hs_code, product.origin_country = hs_code, origin_country
+        events.record(
+            session,
+            "product.customs_data",
+            product,
+            actor_id=actor_id,
+            hs_code=hs_code,
+            origin_country=origin_country,
+        )
         return product
 
 

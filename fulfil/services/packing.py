@@ -16,13 +16,17 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
+from fulfil.documents.customs import needs_customs
 from fulfil.domain import gs1
 from fulfil.domain.boxes import Box as BoxShape
-from fulfil.domain.boxes import Item, choose_box, expected_weight_g
+from fulfil.domain.boxes import Item, choose_box, expected_weight_g, room_problem
 from fulfil.domain.lines import spread
 from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import (
     AlreadyPacked,
+    BoxTooHeavy,
+    BoxTooSmall,
+    CustomsDataMissing,
     DuplicateValue,
     InvalidInput,
     NotFound,
@@ -150,6 +154,9 @@ def scan_item(
             item = ParcelItem(parcel=parcel, product=product, lot=lot, qty=0)
             session.add(item)
         item.qty += units
+        # what was weighed is no longer what is in the box: weigh again
+        parcel.weight_g = parcel.expected_weight_g = None
+        parcel.weight_confirmed = False
         events.record(
             session,
             "pack.item",
@@ -255,9 +262,10 @@ def weigh(
         raise InvalidInput(field=_l("weight"), problem=_l("must be 1 to 100000 g"))
     with unit_of_work() as session:
         parcel = _open(session, parcel_id)
-        box = session.get(Box, box_id) if box_id else suggest_box(session, parcel)
-        if box is None:
+        box = session.get(Box, box_id) if box_id else None
+        if box is None or not box.active:  # the packer chooses: never silently
             raise InvalidInput(field=_l("box"), problem=_l("choose a box"))
+        _check_box(parcel, box, weight_g)
         parcel.box = box
         parcel.weight_g = weight_g
         parcel.expected_weight_g = expected_weight_g(_items(parcel), _shape(box))
@@ -292,10 +300,12 @@ def close_parcel(
             raise PackRefused(_l("The parcel is empty: scan its items first."))
         if parcel.box is None or not parcel.weight_g:
             raise PackRefused(_l("Weigh the parcel and choose its box first."))
+        _check_box(parcel, parcel.box, parcel.weight_g)
         if weight_is_off(parcel) and not parcel.weight_confirmed:
             raise WeightOff(
                 weight=_kg(parcel.weight_g), expected=_kg(parcel.expected_weight_g)
             )
+        _check_customs_data(parcel)
         carrier = session.get(Carrier, carrier_id)
         if carrier is None or not carrier.active:
             raise InvalidInput(field=_l("carrier"), problem=_l("choose a carrier"))
@@ -585,6 +595,44 @@ def _to_dock(session: Session, parcel: Parcel, actor_id: int) -> None:
             actor_id=actor_id,
             reference=reference,
         )
+
+
+def _check_box(parcel: Parcel, box: Box, weight_g: int) -> None:
+    """The items fit the box's inner size, and the scale's weight is within what the
+    box carries."""
+    if room_problem(_items(parcel), _shape(box)):
+        raise BoxTooSmall(box=box.code)
+    if weight_g > box.max_weight_g:
+        raise BoxTooHeavy(
+            weight=_kg(weight_g), limit=_kg(box.max_weight_g), box=box.code
+        )
+
+
+def _check_customs_data(parcel: Parcel) -> None:
+    """Leaving the EU customs territory, every product in the parcel needs its HS
+    code and country of origin for the customs declaration."""
+    order = parcel.shipment.order
+    if not needs_customs(
+        current_app.config["SHIP_FROM_COUNTRY"], order.ship_country or ""
+    ):
+        return
+    lacking = customs_data_missing(item.product for item in parcel.items)
+    if lacking:
+        raise CustomsDataMissing(
+            products=", ".join(f"{p.name} ({p.sku})" for p in lacking)
+        )
+
+
+def customs_data_missing(products) -> list[Product]:
+    """The products without an HS code or a country of origin, each once."""
+    seen, lacking = set(), []
+    for product in products:
+        if product.id in seen:
+            continue
+        seen.add(product.id)
+        if not (product.hs_code or "").strip() or not (product.origin_country or ""):
+            lacking.append(product)
+    return lacking
 
 
 def _kg(grams: int | None) -> str:

@@ -11,7 +11,8 @@ from PIL import Image
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError, InvalidInput
 from fulfil.queries import packing as queries
-from fulfil.services import packing
+from fulfil.queries import stock
+from fulfil.services import catalog, packing
 from fulfil.web import lookups
 from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
@@ -74,6 +75,7 @@ def scan(parcel_id: int):
             code=request.form.get("code", ""),
             packer_id=current_user.id,
             scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
+            qty=whole_number("qty", _("Quantity"), required=False) or None,
         ),
         _("Packed."),
     )
@@ -161,6 +163,43 @@ def _bench(parcel_id: int, status: int = 200, **context):
         status,
         view=queries.bench_view(parcel_id),
         **context,
+    )
+
+
+@bp.get("/products/<int:product_id>/customs")
+def customs_data(product_id: int):
+    """HS code and country of origin, filled in at the bench with the product in
+    hand, for a parcel leaving the EU."""
+    return _customs_page(product_id)
+
+
+@bp.post("/products/<int:product_id>/customs")
+def save_customs_data(product_id: int):
+    try:
+        catalog.set_customs_data(
+            product_id,
+            hs_code=request.form.get("hs_code", "")[:40],
+            origin_country=request.form.get("origin_country", "")[:40],
+            actor_id=current_user.id,
+        )
+    except FulfilError as refusal:
+        return _customs_page(product_id, refusal, refusal.status)
+    flash(_("Customs data saved."))
+    parcel_id = request.args.get("parcel", type=int)
+    if parcel_id:
+        return redirect(url_for("packing.bench", parcel_id=parcel_id), 303)
+    return redirect(url_for("packing.home"), 303)
+
+
+def _customs_page(product_id: int, refusal=None, status: int = 200):
+    return page_or_fragment(
+        "packing/customs.html",
+        "packing/customs.html",
+        status,
+        product=stock.product(product_id),
+        parcel_id=request.args.get("parcel", type=int),
+        refusal=refusal,
+        form=request.form,
     )
 
 

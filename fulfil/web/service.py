@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, request
 
 from fulfil.domain.roles import Role
-from fulfil.queries import orders
+from fulfil.queries import lines, orders
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.session import guard
 
@@ -31,6 +31,7 @@ def order(order_id: int):
         "service/order.html",
         "service/_order.html",
         order=found,
+        figures=lines.quantities(found),
         events=orders.order_timeline(found),
         parcels=orders.order_parcels(found),
     )

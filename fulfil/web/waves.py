@@ -1,5 +1,6 @@
 """The manager's planning screens: release waves, watch the lists, clear exceptions."""
 
+import uuid
 from datetime import UTC, datetime, timedelta
 
 from flask import Blueprint, flash, redirect, request, url_for
@@ -7,11 +8,14 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 
+from fulfil.domain.lines import ShortPolicy
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError
-from fulfil.models import ShippingMethod
+from fulfil.models import ExceptionKind, ShippingMethod
 from fulfil.queries import picking as queries
-from fulfil.services import waves
+from fulfil.queries.stock import lots_in_bin
+from fulfil.services import counts, shorts, waves
+from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
@@ -70,12 +74,68 @@ def take_back(pick_list_id: int):
 
 @bp.get("/exceptions")
 def exceptions():
+    return _exceptions_page()
+
+
+@bp.post("/exceptions/<int:exception_id>/count")
+def count(exception_id: int):
+    """The manager (or whoever counted) says what the bin holds; the difference is
+    booked and the bin's count exceptions close."""
+    exception = queries.exception(exception_id)
+    in_my_warehouse(exception.warehouse_id)
+    try:
+        lots = request.form.getlist("lot")
+        counts.count_bin(
+            location_id=exception.location_id,
+            product_id=exception.product_id,
+            counted={
+                lot: whole_number(f"counted_{n}", _("Counted"))
+                for n, lot in enumerate(lots)
+            },
+            key=f"count:{request.form.get('scan_id', '')[:64] or uuid.uuid4().hex}",
+            actor_id=current_user.id,
+        )
+    except FulfilError as refusal:
+        return _exceptions_page(refusal=refusal, status=refusal.status)
+    flash(_("Count booked for %(bin)s.", bin=exception.location.code))
+    return redirect(url_for("waves.exceptions"), 303)
+
+
+@bp.post("/orders/<int:order_id>/short-policy")
+def short_policy(order_id: int):
+    """One tap on an exception: the order's short units follow later, or are
+    cancelled (and the order's backorders not yet picked are called back)."""
+    in_my_warehouse(queries.order_warehouse(order_id))
+    try:
+        order = shorts.choose_policy(
+            order_id, request.form.get("policy", ""), actor_id=current_user.id
+        )
+    except FulfilError as refusal:
+        return _exceptions_page(refusal=refusal, status=refusal.status)
+    flash(
+        _("Order %(order)s: missing units will follow later.", order=order.external_id)
+        if order.short_policy == ShortPolicy.BACKORDER
+        else _("Order %(order)s: missing units are cancelled.", order=order.external_id)
+    )
+    return redirect(url_for("waves.exceptions"), 303)
+
+
+def _exceptions_page(refusal: FulfilError | None = None, status: int = 200):
     warehouse_id = current_user.warehouse_id
+    found = queries.open_exceptions(warehouse_id)
     return page_or_fragment(
         "manager/exceptions.html",
         "manager/exceptions.html",
-        exceptions=queries.open_exceptions(warehouse_id),
+        status,
+        exceptions=found,
         paused=queries.paused_too_long(warehouse_id),
+        decisions=queries.short_decisions(found),
+        lots={
+            e.id: lots_in_bin(e.location_id, e.product_id)
+            for e in found
+            if e.kind == ExceptionKind.COUNT and e.location_id and e.product_id
+        },
+        refusal=refusal,
     )
 
 

@@ -69,7 +69,13 @@ def test_a_packer_packs_by_scanning_and_the_label_opens_the_tracking_page(
     assert "is not part of order SHOP-1" in wrong.get_data(as_text=True)
     for _ in range(2):
         htmx(client, parcel_url + "/scan", {"code": picked["mug"].barcode})
-    weighed = htmx(client, parcel_url + "/weigh", {"box_id": "", "weight_g": "830"})
+    page = client.get(parcel_url).get_data(as_text=True)
+    assert "suggested: S" in page  # shown, never chosen for the packer
+    unboxed = htmx(client, parcel_url + "/weigh", {"box_id": "", "weight_g": "830"})
+    assert unboxed.status_code == 400
+    assert "choose a box" in unboxed.get_data(as_text=True)
+    small = str(picked["boxes"]["S"].id)
+    weighed = htmx(client, parcel_url + "/weigh", {"box_id": small, "weight_g": "830"})
     assert "Close the parcel" in weighed.get_data(as_text=True)
     closed = htmx(
         client,
@@ -122,7 +128,7 @@ def test_the_dock_hands_packed_parcels_over_on_a_manifest(client, login, post, p
     url = post("/pack/open", {"code": "T-001"}).headers["Location"]
     for _ in range(2):
         htmx(client, url + "/scan", {"code": picked["mug"].barcode})
-    htmx(client, url + "/weigh", {"weight_g": "830"})
+    htmx(client, url + "/weigh", {"box_id": picked["boxes"]["S"].id, "weight_g": "830"})
     htmx(
         client,
         url + "/close",
@@ -150,7 +156,7 @@ def test_the_whole_path_of_an_order_and_of_its_parcel(client, login, post, picke
     url = post("/pack/open", {"code": "T-001"}).headers["Location"]
     for _ in range(2):
         htmx(client, url + "/scan", {"code": picked["mug"].barcode})
-    htmx(client, url + "/weigh", {"weight_g": "830"})
+    htmx(client, url + "/weigh", {"box_id": picked["boxes"]["S"].id, "weight_g": "830"})
     htmx(
         client,
         url + "/close",

@@ -18,9 +18,11 @@ from fulfil.models import (
     PickException,
     PickList,
     Shipment,
+    StockMove,
     WebhookDelivery,
 )
 from fulfil.queries.orders import order_by_external_id
+from fulfil.queries.tracking import tracking_token
 from fulfil.services import (
     inventory,
     packing,
@@ -30,7 +32,7 @@ from fulfil.services import (
     waves,
     webhooks,
 )
-from tests.conftest import assert_ledger_balanced
+from tests.conftest import assert_ledger_balanced, row_counts
 from tests.picking_floor import (
     bench,
     lay_out,
@@ -304,3 +306,110 @@ def test_a_refused_policy_changes_nothing(floor):
         shorts.choose_policy(placed.id, "ship_everything", actor_id=None)
     db.session.expire_all()
     assert order_by_external_id("SHOP-8").short_policy is None
+
+
+# -- the manager's exceptions queue ----------------------------------------------------
+
+
+def test_the_exceptions_queue_says_what_happens_and_switches_in_one_tap(
+    floor, client, login, post
+):
+    pick_with_one_missing(floor)
+    login("manager")
+
+    page = client.get("/manage/exceptions").get_data(as_text=True)
+    assert "The missing unit follows in a later parcel when stock arrives." in page
+    placed = order_by_external_id("SHOP-8")
+    response = post(
+        f"/manage/orders/{placed.id}/short-policy",
+        {"policy": "ship_partial_cancel_rest"},
+    )
+
+    assert response.status_code == 303
+    page = client.get("/manage/exceptions").get_data(as_text=True)
+    assert "The missing unit is cancelled: the order ships without it." in page
+    assert "Send them later instead" in page
+    db.session.expire_all()
+    assert order_by_external_id("SHOP-8").shipments[1].status == S.CANCELLED
+
+
+def test_counting_the_bin_books_the_difference_and_feeds_the_backorder(
+    floor, client, login, post, loc
+):
+    pick_with_one_missing(floor)
+    count = db.session.scalars(
+        sa.select(PickException).where(PickException.kind == ExceptionKind.COUNT)
+    ).one()
+    login("manager")
+
+    # the picker missed one: the counter finds it behind the others
+    response = post(
+        f"/manage/exceptions/{count.id}/count",
+        {"lot": "", "counted_0": "1", "scan_id": scan_id()},
+    )
+
+    assert response.status_code == 303
+    db.session.expire_all()
+    moves = db.session.scalars(
+        sa.select(StockMove).where(StockMove.reason == "count")
+    ).all()
+    assert [(m.qty, m.to_location.code) for m in moves] == [(1, "A-01-1-A")]
+    assert db.session.get(PickException, count.id).resolved_at is not None
+    backorder = order_by_external_id("SHOP-8").shipments[1]
+    assert backorder.status == S.ALLOCATED  # the unit found went to the backorder
+    assert_ledger_balanced()
+
+
+def test_a_count_below_what_orders_reserved_is_refused_and_books_nothing(
+    floor, client, login, post, loc, make_product
+):
+    pick_with_one_missing(floor)
+    count = db.session.scalars(
+        sa.select(PickException).where(PickException.kind == ExceptionKind.COUNT)
+    ).one()
+    inventory.receive(
+        product_id=floor["cup"].id, location_id=loc("A-01-1-A"), qty=3, key="in-3"
+    )
+    order("SHOP-10", {"CUP": 2})  # two of the three are reserved now
+    login("manager")
+    before = row_counts()
+
+    response = post(
+        f"/manage/exceptions/{count.id}/count",
+        {"lot": "", "counted_0": "1", "scan_id": scan_id()},
+    )
+
+    assert response.status_code == 409
+    assert "reserved for orders" in response.get_data(as_text=True)
+    assert row_counts() == before
+
+
+def test_customer_service_and_the_tracking_page_show_the_partial_shipment(
+    floor, client, login
+):
+    pick_with_one_missing(floor)
+    pack_and_ship(floor)
+    placed = order_by_external_id("SHOP-8")
+    first = placed.shipments[0]
+
+    page = client.get(f"/t/{tracking_token(first.id)}").get_data(as_text=True)
+    assert "Partly on its way" in page
+    assert "7 on the way · 1 follow in a later parcel" in page
+
+    login("customer_service")
+    page = client.get(f"/service/orders/{placed.id}").get_data(as_text=True)
+    assert "7 shipped · 1 waiting for stock · 1 found short" in page
+    assert f"backorder of #{first.id}" in page
+
+
+def test_the_pack_bench_shows_the_short_and_what_happens_to_it(floor, client, login):
+    pick_with_one_missing(floor)
+    login("packer")
+    parcel = packing.open_shipment(
+        code="SHOP-8", warehouse_id=floor["warehouse"].id, packer_id=floor["packer"].id
+    )
+
+    page = client.get(f"/pack/parcels/{parcel.id}").get_data(as_text=True)
+
+    assert "7 of 8 · 1 short" in page
+    assert "follows in a later parcel when stock arrives" in page
