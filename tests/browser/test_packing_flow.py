@@ -102,6 +102,8 @@ def test_a_packer_packs_by_scanning_and_the_label_leads_to_tracking(
 
     # two vases fill more than 85 % of the M box: the L box is suggested (800 g)
     expect(page.get_by_text("suggested: L")).to_be_visible()
+    expect(page.get_by_label("Box")).to_have_value("")  # the packer chooses
+    page.get_by_label("Box").select_option(label="L · 600×400×400 mm · up to 31.5 kg")
     page.get_by_label("Weight in grams").fill("1620")
     page.get_by_role("button", name="Save box and weight").click()
     expect(page.locator(".feedback--ok")).to_have_text("Weight recorded.")
