@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from fulfil.domain.lines import LineQuantities
 from fulfil.extensions import db
-from fulfil.models import Event, Order, Parcel, Shipment
+from fulfil.models import Event, Order, Parcel, ParcelStatus, Shipment
 from fulfil.queries.lines import quantities
 from fulfil.signing import sign_id, signed_id
 
@@ -69,7 +69,7 @@ def tracking_for(token: str) -> Tracking | None:
     figures = quantities(order)
     parcels = db.session.scalars(
         sa.select(Parcel)
-        .where(Parcel.shipment_id == shipment.id)
+        .where(Parcel.shipment_id == shipment.id, Parcel.status != ParcelStatus.OPEN)
         .order_by(Parcel.number)
     ).all()
     return Tracking(
