@@ -2,11 +2,12 @@
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import login_user, logout_user
+from flask_login import current_user, login_user, logout_user
 
 from fulfil.errors import InvalidBadge
 from fulfil.extensions import limiter
 from fulfil.queries.users import user_by_badge, user_by_credentials
+from fulfil.services import users
 from fulfil.web.navigation import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -51,12 +52,16 @@ def badge_login():
 
 @bp.post("/logout")
 def logout():
+    """Log out here and on every other device: a copied or forgotten session cookie
+    of this user stops working too."""
+    if current_user.is_authenticated:
+        users.end_sessions(user_id=current_user.id)
     logout_user()
     return redirect(url_for("auth.login"), 303)
 
 
 def _welcome(user):
-    login_user(user)
+    login_user(user)  # the cookie holds the user's id and session generation
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"), 303)
 
 

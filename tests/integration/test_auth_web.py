@@ -133,6 +133,133 @@ def test_a_user_deactivated_while_logged_in_is_out_at_their_next_request(client,
     assert response.headers["Location"].startswith("/login")
 
 
+def copy_of_the_session(app, client):
+    """A second browser holding a copy of `client`'s session cookie."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name, domain="fulfil.test")
+    other = app.test_client()
+    other.set_cookie(name, cookie.value, domain="fulfil.test")
+    return other
+
+
+def is_logged_out(response) -> bool:
+    return response.status_code == 302 and response.headers["Location"].startswith(
+        "/login"
+    )
+
+
+def test_logging_out_ends_a_copy_of_the_session_cookie(app, client, login, post):
+    login("manager")
+    copy = copy_of_the_session(app, client)
+    assert copy.get("/manage/").status_code == 200
+
+    post("/logout")
+
+    assert is_logged_out(client.get("/manage/"))
+    assert is_logged_out(copy.get("/manage/"))
+
+
+def test_logging_out_on_one_device_logs_the_user_out_on_every_other(
+    app, client, make_user, post
+):
+    """The badge on the handheld, the password at the pack bench: one logout."""
+    picker = make_user("picker")
+    handheld = app.test_client()
+    token = users.issue_badge(username=picker.username)
+    handheld.post(
+        "/login/badge", data={"csrf_token": csrf_token(handheld), "badge": token}
+    )
+    assert handheld.get("/pick/").status_code == 200
+    post("/login", {"username": picker.username, "password": PASSWORD})
+
+    post("/logout")
+
+    assert is_logged_out(handheld.get("/pick/"))
+
+
+def test_logging_in_again_after_a_logout_works(app, client, login, post):
+    manager = login("manager")
+    old = copy_of_the_session(app, client)
+    post("/logout")
+
+    post("/login", {"username": manager.username, "password": PASSWORD})
+
+    assert client.get("/manage/").status_code == 200
+    assert is_logged_out(old.get("/manage/"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["reset-password", "--password", "new-secret-1"],
+        ["set-roles", "--role", "picker"],
+    ],
+    ids=["new password", "new roles"],
+)
+def test_a_new_password_or_new_roles_end_every_session_of_that_user(
+    app, client, login, runner, change
+):
+    user = login("manager", "picker")
+    copy = copy_of_the_session(app, client)
+
+    result = runner.invoke(args=["user", change[0], user.username, *change[1:]])
+
+    assert result.exit_code == 0, result.output
+    assert is_logged_out(client.get("/pick/"))
+    assert is_logged_out(copy.get("/pick/"))
+
+
+def test_deactivation_on_the_admin_page_ends_a_copied_session(app, client, login):
+    manager = login("manager")
+    copy = copy_of_the_session(app, client)
+    admin = app.test_client()
+    boss = users.create_user(username="boss", password=PASSWORD, roles=["admin"])
+    admin.post(
+        "/login",
+        data={
+            "csrf_token": csrf_token(admin),
+            "username": boss.username,
+            "password": PASSWORD,
+        },
+    )
+
+    response = admin.post(
+        f"/admin/users/{manager.username}/active",
+        data={"csrf_token": csrf_token(admin), "active": "0"},
+    )
+
+    assert response.status_code == 303
+    assert is_logged_out(copy.get("/manage/"))
+    assert admin.get("/admin/").status_code == 200  # the admin's session goes on
+
+
+def test_the_same_roles_again_change_nothing_and_end_no_session(client, login):
+    user = login("manager", "picker")
+
+    users.set_roles(username=user.username, roles=["picker", "manager"])
+
+    assert client.get("/manage/").status_code == 200
+
+
+def test_revoking_a_lost_badge_ends_the_sessions_it_opened(client, make_user, post):
+    picker = make_user("picker")
+    post("/login/badge", {"badge": users.issue_badge(username=picker.username)})
+
+    users.revoke_badge(username=picker.username)
+
+    assert is_logged_out(client.get("/pick/"))
+
+
+def test_a_session_cookie_without_a_generation_is_logged_out(client, make_user):
+    """As cookies were before session generations: one login after the upgrade."""
+    picker = make_user("picker")
+    with client.session_transaction() as session:
+        session["_user_id"] = str(picker.id)
+        session["_fresh"] = True
+
+    assert is_logged_out(client.get("/pick/"))
+
+
 def test_a_new_secret_key_logs_everyone_out_unless_the_old_one_is_kept(
     app, client, login
 ):
