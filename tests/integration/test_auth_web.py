@@ -56,20 +56,85 @@ def test_a_wrong_password_says_so_and_logs_nobody_in(client, make_user, post):
     assert client.get("/pick/").status_code == 302
 
 
-def test_repeated_failures_are_rate_limited(client, make_user, post):
+def fail_logins(post, username: str, times: int = 5) -> None:
+    for _ in range(times):
+        refused = post("/login", {"username": username, "password": "nope-nope"})
+        assert refused.status_code == 401
+
+
+def test_repeated_failures_lock_that_username_even_for_its_right_password(
+    client, make_user, post
+):
     picker = make_user("picker")
-    for _ in range(5):
-        assert (
-            post(
-                "/login", {"username": picker.username, "password": "nope-nope"}
-            ).status_code
-            == 401
-        )
+    fail_logins(post, picker.username)
 
     response = post("/login", {"username": picker.username, "password": PASSWORD})
 
     assert response.status_code == 429
-    assert "Too many attempts" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert f"Too many failed logins for {picker.username}. Wait " in page
+    assert "seconds, then try again." in page
+    assert 'name="username"' in page  # the login page again, to try later
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert client.get("/pick/").status_code == 302  # nobody logged in
+
+
+def test_a_locked_out_username_is_told_to_wait_in_german(client, make_user, post):
+    picker = make_user("picker")
+    fail_logins(post, picker.username)
+
+    response = post(
+        "/login",
+        {"username": picker.username, "password": PASSWORD},
+        headers={"Accept-Language": "de"},
+    )
+
+    assert response.status_code == 429
+    assert f"Zu viele fehlgeschlagene Anmeldungen für {picker.username}" in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_one_persons_typos_do_not_lock_out_others_behind_the_same_address(
+    client, make_user, post
+):
+    typist, colleague = make_user("picker"), make_user("manager")
+    fail_logins(post, typist.username)
+    assert (
+        post("/login", {"username": typist.username, "password": PASSWORD}).status_code
+        == 429
+    )
+
+    response = post("/login", {"username": colleague.username, "password": PASSWORD})
+
+    assert response.status_code == 303
+    assert client.get("/manage/").status_code == 200
+
+
+def test_a_username_is_counted_however_it_is_typed(client, make_user, post):
+    picker = make_user("picker")
+    fail_logins(post, f"  {picker.username.upper()} ")
+
+    response = post("/login", {"username": picker.username, "password": PASSWORD})
+
+    assert response.status_code == 429
+
+
+def test_one_address_trying_many_names_is_limited_for_all_of_them(
+    app, client, make_user, post
+):
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "4 per minute"
+    picker = make_user("picker")
+    for name in ("alice", "bob", "carol"):
+        fail_logins(post, name, times=1)
+    assert post("/login/badge", {"badge": "garbage"}).status_code == 401
+
+    response = post("/login", {"username": picker.username, "password": PASSWORD})
+    badge = post("/login/badge", {"badge": users.issue_badge(username=picker.username)})
+
+    assert response.status_code == 429
+    assert "Too many failed logins from this network" in response.get_data(as_text=True)
+    assert badge.status_code == 429
 
 
 def test_successful_logins_do_not_use_up_the_limit(client, make_user, post):
