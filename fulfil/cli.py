@@ -18,6 +18,16 @@ stock_cli = AppGroup("stock", help="Inspect the inventory ledger.")
 token_cli = AppGroup("token", help="API tokens for shops, ERPs, 3PLs and suppliers.")
 
 
+role_option = click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice([r.value for r in Role]),
+    help="Repeat for several roles.",
+)
+
+
 @contextmanager
 def refusals_exit() -> Iterator[None]:
     """Print a refused operation's reason and exit 1, as a shell script expects."""
@@ -30,14 +40,7 @@ def refusals_exit() -> Iterator[None]:
 
 @user_cli.command("create")
 @click.argument("username")
-@click.option(
-    "--role",
-    "roles",
-    multiple=True,
-    required=True,
-    type=click.Choice([r.value for r in Role]),
-    help="Repeat for several roles.",
-)
+@role_option
 @click.option("--password", help="Prompted for (hidden, twice) when left out.")
 @click.option("--language", type=click.Choice(["en", "de"]))
 def create_user(username, roles, password, language):
@@ -72,6 +75,16 @@ def deactivate(username):
     with refusals_exit():
         users.set_active(username=username, active=False)
     click.echo(f"{username} can no longer log in.")
+
+
+@user_cli.command("set-roles")
+@click.argument("username")
+@role_option
+def set_roles(username, roles):
+    """Give USERNAME exactly these roles (a change logs them out everywhere)."""
+    with refusals_exit():
+        user = users.set_roles(username=username, roles=list(roles))
+    click.echo(f"{user.username}: {', '.join(sorted(user.roles))}.")
 
 
 @user_cli.command("badge")

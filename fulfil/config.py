@@ -75,7 +75,11 @@ def load_config(instance_path: str) -> dict:
         # Rate-limit counters live in Redis when configured: all workers share them.
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Failed logins: per username, and per client address for all names together
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
+        "LOGIN_ADDRESS_RATE_LIMIT": os.environ.get(
+            "LOGIN_ADDRESS_RATE_LIMIT", "50 per minute"
+        ),
         # per client address, for the pages a signed link opens (no login)
         "PUBLIC_RATE_LIMIT": os.environ.get("PUBLIC_RATE_LIMIT", "60 per minute"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),

@@ -9,6 +9,12 @@ from fulfil.extensions import db
 from fulfil.models.types import Timestamp, enum_column, utcnow
 
 
+def session_id(user_id: int, generation: int) -> str:
+    """What a session cookie holds for its user (Flask-Login's "alternative token"):
+    the id and the session generation it was opened in."""
+    return f"{user_id}:{generation}"
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -19,6 +25,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     # Rotating the nonce revokes every badge printed before.
     badge_nonce: Mapped[str | None] = mapped_column(sa.String(32))
+    # In every session cookie of this user; raising it ends all of them.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
     warehouse_id: Mapped[int | None] = mapped_column(sa.ForeignKey("warehouses.id"))
     created_at: Mapped[datetime] = mapped_column(Timestamp, default=utcnow)
 
@@ -36,7 +44,7 @@ class User(UserMixin, db.Model):
         return self.active
 
     def get_id(self) -> str:
-        return str(self.id)
+        return session_id(self.id, self.session_generation)
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -13,6 +13,7 @@ from fulfil.domain.roles import Role
 from fulfil.errors import InvalidBadge
 from fulfil.extensions import db
 from fulfil.models import User, UserRole, Warehouse
+from fulfil.models.users import session_id
 from fulfil.services.users import badge_serializer
 
 
@@ -37,6 +38,10 @@ class SignedInUser(UserMixin):
     warehouse_id: int | None
     warehouse_code: str | None
     roles: frozenset[Role]
+    session_generation: int
+
+    def get_id(self) -> str:
+        return session_id(self.id, self.session_generation)
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
@@ -53,6 +58,7 @@ _SIGNED_IN = Direct(
         User.username,
         User.language,
         User.active,
+        User.session_generation,
         User.warehouse_id,
         Warehouse.code,
         UserRole.role,
@@ -64,7 +70,8 @@ _SIGNED_IN = Direct(
 
 
 def user_by_id(user_id: int) -> SignedInUser | None:
-    """The user, their warehouse's code and their roles in one read."""
+    """The user, their session generation, their warehouse's code and their roles
+    in one read."""
     rows = _SIGNED_IN.all(db.session.connection(), {"user_id": user_id})
     if not rows:
         return None
@@ -77,6 +84,7 @@ def user_by_id(user_id: int) -> SignedInUser | None:
         warehouse_id=first.warehouse_id,
         warehouse_code=first.code,
         roles=frozenset(row.role for row in rows if row.role is not None),
+        session_generation=first.session_generation,
     )
 
 

@@ -61,20 +61,23 @@ def create_user(
 
 
 def set_password(*, username: str, password: str, actor_id: int | None = None) -> User:
-    """Replace a user's password."""
+    """Replace a user's password; every session of theirs ends."""
     _check_password(password)
     with unit_of_work() as session:
         user = _user(session, username)
         user.password_hash = generate_password_hash(password)
+        _end_sessions(session, user.id)
         events.record(session, "user.password_reset", user, actor_id=actor_id)
         return user
 
 
 def set_active(*, username: str, active: bool, actor_id: int | None = None) -> User:
-    """Deactivate (or reactivate) a user; a deactivated user cannot log in at all."""
+    """Deactivate (or reactivate) a user; a deactivated user cannot log in at all,
+    and every session of theirs ends."""
     with unit_of_work() as session:
         user = _user(session, username)
         user.active = active
+        _end_sessions(session, user.id)
         events.record(
             session,
             "user.activated" if active else "user.deactivated",
@@ -82,6 +85,43 @@ def set_active(*, username: str, active: bool, actor_id: int | None = None) -> U
             actor_id=actor_id,
         )
         return user
+
+
+def set_roles(*, username: str, roles: list[str], actor_id: int | None = None) -> User:
+    """Give a user exactly these roles; a change ends every session of theirs, so
+    no page opened under the old roles stays open."""
+    role_set = _roles(roles)
+    with unit_of_work() as session:
+        user = _user(session, username)
+        if role_set != user.roles:
+            user.role_rows = [row for row in user.role_rows if row.role in role_set] + [
+                UserRole(role=role) for role in sorted(role_set - user.roles)
+            ]
+            _end_sessions(session, user.id)
+            events.record(
+                session,
+                "user.roles_changed",
+                user,
+                actor_id=actor_id,
+                roles=sorted(role_set),
+            )
+        return user
+
+
+def end_sessions(*, user_id: int) -> None:
+    """Log the user out everywhere: every session cookie of theirs, on any device,
+    stops working at its next request."""
+    with unit_of_work() as session:
+        _end_sessions(session, user_id)
+
+
+def _end_sessions(session, user_id: int) -> None:
+    # In SQL, so two changes at once each end the sessions (none is lost).
+    session.execute(
+        sa.update(User)
+        .where(User.id == user_id)
+        .values(session_generation=User.session_generation + 1)
+    )
 
 
 def issue_badge(*, username: str, actor_id: int | None = None) -> str:
@@ -94,10 +134,12 @@ def issue_badge(*, username: str, actor_id: int | None = None) -> str:
 
 
 def revoke_badge(*, username: str, actor_id: int | None = None) -> User:
-    """Invalidate the user's badge without issuing a new one."""
+    """Invalidate the user's badge without issuing a new one (a lost badge): the
+    sessions it may have opened end too."""
     with unit_of_work() as session:
         user = _user(session, username)
         user.badge_nonce = None
+        _end_sessions(session, user.id)
         events.record(session, "user.badge_revoked", user, actor_id=actor_id)
         return user
 

@@ -1,5 +1,7 @@
 """Who is logged in, and what a request may do: Flask-Login hooks and role guards."""
 
+import re
+
 from flask import Blueprint, abort, redirect, request, url_for
 from flask_login import current_user
 
@@ -7,10 +9,21 @@ from fulfil.domain.roles import Role
 from fulfil.queries.users import user_by_id
 from fulfil.web.htmx import wants_fragment
 
+# What login_user stored: the user's id and the session generation at login.
+_SESSION_ID = re.compile(r"(\d{1,18}):(\d{1,18})", re.ASCII)
 
-def load_user(user_id: str):
-    user = user_by_id(int(user_id)) if user_id.isdigit() else None
-    return user if user is not None and user.active else None
+
+def load_user(session_id: str):
+    """The session's user, or None (logged out) when the user was deactivated or
+    any of their sessions was ended since this one began (logout, new password,
+    roles changed): then the generation in the cookie is no longer theirs."""
+    match = _SESSION_ID.fullmatch(session_id)
+    if match is None:  # a cookie from before session generations
+        return None
+    user = user_by_id(int(match[1]))
+    if user is None or not user.active:
+        return None
+    return user if user.session_generation == int(match[2]) else None
 
 
 def unauthorized():

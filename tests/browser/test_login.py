@@ -1,10 +1,13 @@
-"""A picker on a phone: password login, badge login, the home screen, two languages."""
+"""A picker on a phone: password login, badge login, the home screen, two languages;
+logging out ends the session everywhere."""
 
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
+from fulfil.services import users
+from tests.browser.helpers import in_app, log_in
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
@@ -60,3 +63,29 @@ def test_the_bin_lookup_swaps_in_place(page: Page, live_app):
 
     expect(page.get_by_role("alert")).to_contain_text("No location NOPE-1")
     expect(field).to_be_focused()
+
+
+def test_logging_out_ends_a_copy_of_the_session_in_another_browser(
+    page: Page, browser: Browser, browser_context_args, live_app
+):
+    in_app(
+        live_app,
+        lambda: users.create_user(
+            username="maren", password=PASSWORD, roles=["manager"]
+        ),
+    )
+    log_in(page, "maren", lands_on="Floor overview")
+    other = browser.new_context(**browser_context_args)
+    other.add_cookies(page.context.cookies())  # a copy of the session cookie
+    copy = other.new_page()
+    copy.goto("/manage/")
+    expect(copy.get_by_role("heading", name="Floor overview")).to_be_visible()
+
+    page.get_by_text("Menu").click()
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+
+    copy.goto("/manage/")
+    expect(copy).to_have_url(re.compile(r"/login\?next=/manage/$"))
+    expect(copy.get_by_role("heading", name="Log in")).to_be_visible()
+    other.close()

@@ -56,20 +56,85 @@ def test_a_wrong_password_says_so_and_logs_nobody_in(client, make_user, post):
     assert client.get("/pick/").status_code == 302
 
 
-def test_repeated_failures_are_rate_limited(client, make_user, post):
+def fail_logins(post, username: str, times: int = 5) -> None:
+    for _ in range(times):
+        refused = post("/login", {"username": username, "password": "nope-nope"})
+        assert refused.status_code == 401
+
+
+def test_repeated_failures_lock_that_username_even_for_its_right_password(
+    client, make_user, post
+):
     picker = make_user("picker")
-    for _ in range(5):
-        assert (
-            post(
-                "/login", {"username": picker.username, "password": "nope-nope"}
-            ).status_code
-            == 401
-        )
+    fail_logins(post, picker.username)
 
     response = post("/login", {"username": picker.username, "password": PASSWORD})
 
     assert response.status_code == 429
-    assert "Too many attempts" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert f"Too many failed logins for {picker.username}. Wait " in page
+    assert "seconds, then try again." in page
+    assert 'name="username"' in page  # the login page again, to try later
+    assert 0 < int(response.headers["Retry-After"]) <= 60
+    assert client.get("/pick/").status_code == 302  # nobody logged in
+
+
+def test_a_locked_out_username_is_told_to_wait_in_german(client, make_user, post):
+    picker = make_user("picker")
+    fail_logins(post, picker.username)
+
+    response = post(
+        "/login",
+        {"username": picker.username, "password": PASSWORD},
+        headers={"Accept-Language": "de"},
+    )
+
+    assert response.status_code == 429
+    assert f"Zu viele fehlgeschlagene Anmeldungen für {picker.username}" in (
+        response.get_data(as_text=True)
+    )
+
+
+def test_one_persons_typos_do_not_lock_out_others_behind_the_same_address(
+    client, make_user, post
+):
+    typist, colleague = make_user("picker"), make_user("manager")
+    fail_logins(post, typist.username)
+    assert (
+        post("/login", {"username": typist.username, "password": PASSWORD}).status_code
+        == 429
+    )
+
+    response = post("/login", {"username": colleague.username, "password": PASSWORD})
+
+    assert response.status_code == 303
+    assert client.get("/manage/").status_code == 200
+
+
+def test_a_username_is_counted_however_it_is_typed(client, make_user, post):
+    picker = make_user("picker")
+    fail_logins(post, f"  {picker.username.upper()} ")
+
+    response = post("/login", {"username": picker.username, "password": PASSWORD})
+
+    assert response.status_code == 429
+
+
+def test_one_address_trying_many_names_is_limited_for_all_of_them(
+    app, client, make_user, post
+):
+    app.config["LOGIN_ADDRESS_RATE_LIMIT"] = "4 per minute"
+    picker = make_user("picker")
+    for name in ("alice", "bob", "carol"):
+        fail_logins(post, name, times=1)
+    assert post("/login/badge", {"badge": "garbage"}).status_code == 401
+
+    response = post("/login", {"username": picker.username, "password": PASSWORD})
+    badge = post("/login/badge", {"badge": users.issue_badge(username=picker.username)})
+
+    assert response.status_code == 429
+    assert "Too many failed logins from this network" in response.get_data(as_text=True)
+    assert badge.status_code == 429
 
 
 def test_successful_logins_do_not_use_up_the_limit(client, make_user, post):
@@ -131,6 +196,133 @@ def test_a_user_deactivated_while_logged_in_is_out_at_their_next_request(client,
     response = client.get("/pick/")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login")
+
+
+def copy_of_the_session(app, client):
+    """A second browser holding a copy of `client`'s session cookie."""
+    name = app.config["SESSION_COOKIE_NAME"]
+    cookie = client.get_cookie(name, domain="fulfil.test")
+    other = app.test_client()
+    other.set_cookie(name, cookie.value, domain="fulfil.test")
+    return other
+
+
+def is_logged_out(response) -> bool:
+    return response.status_code == 302 and response.headers["Location"].startswith(
+        "/login"
+    )
+
+
+def test_logging_out_ends_a_copy_of_the_session_cookie(app, client, login, post):
+    login("manager")
+    copy = copy_of_the_session(app, client)
+    assert copy.get("/manage/").status_code == 200
+
+    post("/logout")
+
+    assert is_logged_out(client.get("/manage/"))
+    assert is_logged_out(copy.get("/manage/"))
+
+
+def test_logging_out_on_one_device_logs_the_user_out_on_every_other(
+    app, client, make_user, post
+):
+    """The badge on the handheld, the password at the pack bench: one logout."""
+    picker = make_user("picker")
+    handheld = app.test_client()
+    token = users.issue_badge(username=picker.username)
+    handheld.post(
+        "/login/badge", data={"csrf_token": csrf_token(handheld), "badge": token}
+    )
+    assert handheld.get("/pick/").status_code == 200
+    post("/login", {"username": picker.username, "password": PASSWORD})
+
+    post("/logout")
+
+    assert is_logged_out(handheld.get("/pick/"))
+
+
+def test_logging_in_again_after_a_logout_works(app, client, login, post):
+    manager = login("manager")
+    old = copy_of_the_session(app, client)
+    post("/logout")
+
+    post("/login", {"username": manager.username, "password": PASSWORD})
+
+    assert client.get("/manage/").status_code == 200
+    assert is_logged_out(old.get("/manage/"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ["reset-password", "--password", "new-secret-1"],
+        ["set-roles", "--role", "picker"],
+    ],
+    ids=["new password", "new roles"],
+)
+def test_a_new_password_or_new_roles_end_every_session_of_that_user(
+    app, client, login, runner, change
+):
+    user = login("manager", "picker")
+    copy = copy_of_the_session(app, client)
+
+    result = runner.invoke(args=["user", change[0], user.username, *change[1:]])
+
+    assert result.exit_code == 0, result.output
+    assert is_logged_out(client.get("/pick/"))
+    assert is_logged_out(copy.get("/pick/"))
+
+
+def test_deactivation_on_the_admin_page_ends_a_copied_session(app, client, login):
+    manager = login("manager")
+    copy = copy_of_the_session(app, client)
+    admin = app.test_client()
+    boss = users.create_user(username="boss", password=PASSWORD, roles=["admin"])
+    admin.post(
+        "/login",
+        data={
+            "csrf_token": csrf_token(admin),
+            "username": boss.username,
+            "password": PASSWORD,
+        },
+    )
+
+    response = admin.post(
+        f"/admin/users/{manager.username}/active",
+        data={"csrf_token": csrf_token(admin), "active": "0"},
+    )
+
+    assert response.status_code == 303
+    assert is_logged_out(copy.get("/manage/"))
+    assert admin.get("/admin/").status_code == 200  # the admin's session goes on
+
+
+def test_the_same_roles_again_change_nothing_and_end_no_session(client, login):
+    user = login("manager", "picker")
+
+    users.set_roles(username=user.username, roles=["picker", "manager"])
+
+    assert client.get("/manage/").status_code == 200
+
+
+def test_revoking_a_lost_badge_ends_the_sessions_it_opened(client, make_user, post):
+    picker = make_user("picker")
+    post("/login/badge", {"badge": users.issue_badge(username=picker.username)})
+
+    users.revoke_badge(username=picker.username)
+
+    assert is_logged_out(client.get("/pick/"))
+
+
+def test_a_session_cookie_without_a_generation_is_logged_out(client, make_user):
+    """As cookies were before session generations: one login after the upgrade."""
+    picker = make_user("picker")
+    with client.session_transaction() as session:
+        session["_user_id"] = str(picker.id)
+        session["_fresh"] = True
+
+    assert is_logged_out(client.get("/pick/"))
 
 
 def test_a_new_secret_key_logs_everyone_out_unless_the_old_one_is_kept(

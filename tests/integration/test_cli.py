@@ -76,6 +76,19 @@ def test_reset_password_and_deactivate(runner):
     assert user_by_credentials("anna", "second-password") is None
 
 
+def test_set_roles_gives_exactly_the_roles_named(runner):
+    create_anna(runner)
+
+    result = runner.invoke(
+        args=["user", "set-roles", "anna", "--role", "packer", "--role", "receiver"]
+    )
+
+    assert result.exit_code == 0, result.output
+    assert "anna: packer, receiver." in result.output
+    user = user_by_credentials("anna", "first-password")
+    assert {r.value for r in user.roles} == {"packer", "receiver"}
+
+
 def test_printing_a_badge_gives_a_working_token_and_a_card(runner, tmp_path):
     create_anna(runner)
     card = tmp_path / "anna.pdf"
