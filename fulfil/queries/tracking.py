@@ -78,9 +78,7 @@ def tracking_for(token: str) -> Tracking | None:
         steps=[(name, happened.get(action)) for name, action in STEPS],
         parcels=list(parcels),
         masked_name=mask(order.ship_name),
-        lines=[
-            (line.product.name, figures[line.id]) for line in order.ordered_lines
-        ],
+        lines=[(line.product.name, figures[line.id]) for line in order.ordered_lines],
     )
 
 

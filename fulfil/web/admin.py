@@ -70,6 +70,36 @@ def set_active(username: str):
     return redirect(url_for("admin.home"), 303)
 
 
+@bp.post("/users/<username>/roles")
+def set_roles(username: str):
+    """New roles end the user's sessions: no page opened under the old ones stays."""
+    try:
+        users.set_roles(
+            username=username,
+            roles=request.form.getlist("roles"),
+            actor_id=current_user.id,
+        )
+    except FulfilError as refusal:
+        return _page(refusal.status, refusal=refusal)
+    flash(_("Roles of %(name)s changed.", name=username))
+    return redirect(url_for("admin.home"), 303)
+
+
+@bp.post("/users/<username>/password")
+def set_password(username: str):
+    """A new password (a forgotten one, or one seen by others) ends every session."""
+    try:
+        users.set_password(
+            username=username,
+            password=request.form.get("password", ""),
+            actor_id=current_user.id,
+        )
+    except FulfilError as refusal:
+        return _page(refusal.status, refusal=refusal)
+    flash(_("New password set for %(name)s: they are logged out.", name=username))
+    return redirect(url_for("admin.home"), 303)
+
+
 @bp.post("/users/<username>/badge")
 def issue_badge(username: str):
     """Issue a new badge (the old one stops working) and show it for printing."""

@@ -298,6 +298,45 @@ def test_deactivation_on_the_admin_page_ends_a_copied_session(app, client, login
     assert admin.get("/admin/").status_code == 200  # the admin's session goes on
 
 
+@pytest.mark.parametrize(
+    "path, form",
+    [
+        ("roles", {"roles": ["picker"]}),
+        ("password", {"password": "a new long secret"}),
+    ],
+)
+def test_new_roles_or_password_on_the_admin_page_end_a_copied_session(
+    app, client, login, path, form
+):
+    manager = login("manager")
+    copy = copy_of_the_session(app, client)
+    admin = app.test_client()
+    boss = users.create_user(username="boss", password=PASSWORD, roles=["admin"])
+    admin.post(
+        "/login",
+        data={
+            "csrf_token": csrf_token(admin),
+            "username": boss.username,
+            "password": PASSWORD,
+        },
+    )
+    page = admin.get("/admin/").get_data(as_text=True)
+    assert f"/admin/users/{manager.username}/{path}" in page
+
+    response = admin.post(
+        f"/admin/users/{manager.username}/{path}",
+        data={"csrf_token": csrf_token(admin), **form},
+    )
+
+    assert response.status_code == 303
+    assert is_logged_out(copy.get("/manage/"))
+    too_short = admin.post(
+        f"/admin/users/{manager.username}/password",
+        data={"csrf_token": csrf_token(admin), "password": "short"},
+    )
+    assert too_short.status_code in (400, 422)
+
+
 def test_the_same_roles_again_change_nothing_and_end_no_session(client, login):
     user = login("manager", "picker")
 
