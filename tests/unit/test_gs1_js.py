@@ -2,17 +2,13 @@
 exactly as the server's fulfil/domain/gs1.py does, or an offline pick the device
 confirmed would be refused when it is sent (or the other way round)."""
 
-import json
 import random
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from fulfil.domain.barcodes import gtin_check_digit
 from fulfil.domain.gs1 import AI_SPECS, GS, parse, product_codes
+from tests.node import run_node
 
 GS1_JS = Path(__file__).parents[2] / "static/js/gs1.js"
 TODAY = date(2026, 12, 2)
@@ -25,15 +21,6 @@ console.log(JSON.stringify({
   readings: codes.map((c) => [gs1.parse(c, today), gs1.productCodes(c).sort()]),
 }));
 """
-
-
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        pytest.fail(
-            "Node.js is needed to run the device's GS1 reader (apt install nodejs)"
-        )
-    return path
 
 
 def key(digits: str) -> str:
@@ -156,14 +143,7 @@ def test_the_device_reads_every_code_as_the_server_does():
         f"]Q1https://example.com/gtin/{key('400638133393')}?linkType=all",
     ]
     # product_codes parses without a fixed day: keep the dates on the same century
-    result = subprocess.run(
-        [node(), "-e", READER, str(GS1_JS), TODAY.isoformat()],
-        input=json.dumps(codes),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    device = json.loads(result.stdout)
+    device = run_node(READER, str(GS1_JS), TODAY.isoformat(), data=codes)
     assert device["specs"] == AI_SPECS
     device = device["readings"]
 
