@@ -5,8 +5,8 @@ serial, ...) as one line of text, or a GS1 Digital Link URI from a QR code; `par
 reads either into a `Scan`. Suppliers print the same GTIN as EAN-13, UPC-A or GTIN-14,
 so `same_product` compares GTINs, not text.
 
-What is readable follows the GS1 General Specifications (release 25) and the GS1
-Digital Link URI Syntax (1.4), as GS1's own Barcode Syntax Engine reads them:
+What is readable follows the GS1 General Specifications and the GS1 Digital Link URI
+Syntax standard, as GS1's own Barcode Syntax Engine reads them:
 
 - Every element must be well formed: a known AI's data has the length and characters
   the standard gives it, keys (GTIN, SSCC, GLN) carry their check digit, dates are
@@ -54,9 +54,10 @@ CSET82 = re.compile(f"[{CHARACTER_SETS['X']}]+")
 HRI_AI = re.compile(r"\(([0-9]{2,4})\)")
 
 # Every AI of the General Specifications with the format of its data, as the GS1
-# Barcode Syntax Dictionary lists them: N digits, X CSET 82, Y CSET 39, Z CSET 64;
-# "N6" exactly six, "X..20" one to twenty, "+" joins parts, "[...]" is optional.
-# "91-99" is a range of AIs. static/js/gs1.js holds the same table.
+# Barcode Syntax Dictionary (release of 2026-01-27) lists them: N digits, X CSET 82,
+# Y CSET 39, Z CSET 64; "N6" exactly six, "X..20" one to twenty, "+" joins parts,
+# "[...]" is optional; "91-99" is a range of AIs. static/js/gs1.js holds the same
+# table.
 AI_TABLE = """
 00 N18  01 N14  02 N14  03 N14  10 X..20  11-13 N6  15-17 N6  20 N2  21-22 X..20
 235 X..28  240-241 X..30  242 N..6  243 X..20  250-251 X..30  253 N13+[X..17]
@@ -295,8 +296,8 @@ def _raw_elements(data: str) -> list[tuple[str, str]] | None:
             end = len(data) if end == -1 else end
         if ai in AI_SPECS:
             elements.append((ai, data[start:end]))
-        elif not _unknown_data(data[start:end]):
-            return None
+        elif end > len(data) or not _unknown_data(data[start:end]):
+            return None  # cut short, or not data any AI may hold
         position = end
     return elements
 
@@ -322,8 +323,8 @@ def _hri_elements(data: str) -> list[tuple[str, str]] | None:
             )
         if ai in AI_SPECS:
             elements.append((ai, data[start:end]))
-        elif not _unknown_data(data[start:end]):
-            return None
+        elif end > len(data) or not _unknown_data(data[start:end]):
+            return None  # cut short, or not data any AI may hold
         position = end
     return elements
 

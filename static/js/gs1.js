@@ -161,7 +161,7 @@
       if (has(PREDEFINED_LENGTH, prefix)) end = position + PREDEFINED_LENGTH[prefix];
       else { end = data.indexOf(GS, start); if (end === -1) end = data.length; }
       if (has(AI_SPECS, ai)) elements.push([ai, data.slice(start, end)]);
-      else if (!unknownData(data.slice(start, end))) return null;
+      else if (end > data.length || !unknownData(data.slice(start, end))) return null;
       position = end;
     }
     return elements;
@@ -185,7 +185,7 @@
         }
       }
       if (has(AI_SPECS, ai)) elements.push([ai, data.slice(start, end)]);
-      else if (!unknownData(data.slice(start, end))) return null;
+      else if (end > data.length || !unknownData(data.slice(start, end))) return null;
       position = end;
     }
     return elements;

@@ -137,6 +137,8 @@ def test_a_missing_separator_runs_a_variable_field_on():
         f"(01){GTIN}(999)X",  # AIs starting 99 have two digits
         f"]C101{GTIN}89{'X' * 91}",  # no AI holds more than 90 characters
         f"]C101{GTIN}89AB CD",  # nor a space
+        f"]C101{GTIN}3170001",  # a weight is six digits
+        f"(01){GTIN}(3170)001",
         f"]C101{GTIN}10{'L' * 21}",  # lot longer than 20
         f"]C101{GTIN}10{GS}21X",  # empty lot
         f"]C101{GTIN}10ABC{GS}10XYZ",  # two different lots
