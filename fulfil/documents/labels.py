@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 
 import pycountry
+import qrcode
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
@@ -19,7 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from fulfil.documents.model import Address, Parcel
-from fulfil.labels import _draw_qr, _fit, _qr_matrix
+from fulfil.labels import _draw_qr, _fit
 
 # -- shared by the documents ----------------------------------------------------------
 
@@ -471,7 +472,7 @@ def _zpl_bottom(parcel: Parcel) -> list[str]:
     # The largest whole-dot modules that keep the QR code in its square, with four
     # modules to spare for a printer choosing the next larger version and four for
     # a quiet zone before the details.
-    modules = len(_qr_matrix(parcel.tracking_url, border=0))
+    modules = _qr_modules(parcel.tracking_url)
     magnification = max(1, min(10, ZPL_QR_BOX // (modules + 8)))
     fields = [
         f"^FO{ZPL_PAD},{ZPL_QR_TOP + 8 - ZPL_QR_SHIFT}{ZPL_QR_DEFAULTS}"
@@ -485,6 +486,13 @@ def _zpl_bottom(parcel: Parcel) -> list[str]:
         fields.append(_zpl_text(left + 120, y, value, 32, room, smallest=20))
         y += 40
     return fields
+
+
+def _qr_modules(text: str) -> int:
+    """Modules across the smallest QR code (error correction M) that holds `text`."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(text)
+    return 17 + 4 * qr.best_fit()
 
 
 def _zpl_width(text: str, height: float) -> float:
