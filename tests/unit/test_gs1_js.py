@@ -11,6 +11,7 @@ from fulfil.domain.gs1 import AI_SPECS, GS, parse, product_codes
 from tests.node import run_node
 
 GS1_JS = Path(__file__).parents[2] / "static/js/gs1.js"
+LINK = "https://id.gs1.org/01/04006381333931/10/AB%2F1?17=261231"
 TODAY = date(2026, 12, 2)
 READER = """
 const gs1 = require(process.argv[1]);
@@ -139,7 +140,7 @@ def test_the_device_reads_every_code_as_the_server_does():
         f"01{key('0400638133393')}3012",
         "4006381333931",
         "000000012348",
-        f"https://id.gs1.org/01/{key('0400638133393')}/10/AB%2F1?17=261231",
+        LINK,
         f"]Q1https://example.com/gtin/{key('400638133393')}?linkType=all",
     ]
     # product_codes parses without a fixed day: keep the dates on the same century
@@ -156,3 +157,7 @@ def test_the_device_reads_every_code_as_the_server_does():
     assert sum(1 for fields, _ in device if fields and fields["gtin"]) > 1000
     links = [code for code in codes if "://" in code and parse(code, today=TODAY)]
     assert len(links) > 50
+    # a product's QR code matches it on the device by its GTIN, with its lot
+    fields, product = device[codes.index(LINK)]
+    assert product == ["04006381333931", "4006381333931"]
+    assert (fields["lot"], fields["expiry"]) == ("AB/1", "2026-12-31")
