@@ -23,7 +23,8 @@ def run_node(script: str, *args: str, data=None) -> dict | list:
         text=True,
         cwd=ROOT,
     )
-    if "Cannot find module" in result.stderr:
-        pytest.fail(f"{result.stderr.splitlines()[0]}: run scripts/setup --dev")
+    missing = [line for line in result.stderr.splitlines() if "Cannot find" in line]
+    if missing:
+        pytest.fail(f"{missing[0].strip()}: run scripts/setup --dev")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
