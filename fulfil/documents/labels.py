@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Callable
 
 import pycountry
+import qrcode
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
@@ -81,13 +82,20 @@ def width(text: str, size: float, bold: bool = False) -> float:
 
 
 def shorten(
-    text: str, size: float, room: float, bold: bool = False, ellipsis: str = "…"
+    text: str,
+    size: float,
+    room: float,
+    bold: bool = False,
+    ellipsis: str = "…",
+    measure: Callable[[str], float] | None = None,
 ) -> str:
-    """`text`, cut and ending in an ellipsis if it is wider than `room`."""
+    """`text`, cut and ending in an ellipsis if it is wider than `room` (as drawn
+    in the documents' fonts at `size`, or as `measure` says)."""
+    measure = measure or (lambda line: width(line, size, bold))
     text = " ".join(text.split())
-    if width(text, size, bold) <= room:
+    if measure(text) <= room:
         return text
-    while text and width(text + ellipsis, size, bold) > room:
+    while text and measure(text + ellipsis) > room:
         text = text[:-1]
     return text.rstrip() + ellipsis
 
@@ -358,20 +366,39 @@ def _draw_bottom(canvas: Canvas, parcel: Parcel) -> float:
 
 ZPL_W, ZPL_H, ZPL_PAD = 812, 1218, 24  # dots at 203 dpi: 4 x 6 in, 3 mm
 ZPL_ROOM = ZPL_W - 2 * ZPL_PAD
-ZPL_QR_TOP = ZPL_H - ZPL_PAD - 250
+ZPL_QR_BOX = 250  # the QR code's square in the bottom left corner
+ZPL_QR_TOP = ZPL_H - ZPL_PAD - ZPL_QR_BOX
 ZPL_BARS_H = 160
-# The printer's font 0 is a condensed bold: Helvetica Bold at 0.85 of its height is
-# a little wider, so text measured with it never runs off the label.
-ZPL_FONT_SCALE = 0.85
+# A printer places a QR code lower than its ^FO by the bar code height of the last
+# ^BY (a Code 128 above it would push it 160 dots down, off the label), so the QR
+# code's field first resets ^BY to the printer's defaults: 10 dots.
+ZPL_QR_DEFAULTS = "^BY2,3,10"
+ZPL_QR_SHIFT = 10
+# Text in the printer's font 0 is measured as Helvetica Bold of the same height with
+# these characters widened: a ZPL renderer draws no character wider (its hyphen is
+# as wide as an M), and a printer's condensed font 0 is narrower still, so text
+# fitted to a box with this measure stays inside it.
+ZPL_WIDE = str.maketrans({"-": "M", "*": "n", ".": "t", ",": "t", "·": "t", "'": "l"})
 
 
 def label_zpl(parcel: Parcel) -> str:
-    """The same label as ZPL II for a 203 dpi Zebra printer; send it UTF-8 encoded."""
+    """The same label as ZPL II for a 203 dpi Zebra printer; send it UTF-8 encoded.
+
+    Every text sits in a field block (^FB) as wide as its box, in the largest size
+    up to its own that fits; what does not fit even in the smallest size is
+    shortened, except the tracking number, which always fits whole."""
     of = f"{parcel.number}/{parcel.count}"
-    carrier_room = ZPL_ROOM - int(width(of, 52 * ZPL_FONT_SCALE, bold=True)) - 32
+    of_room = int(_zpl_width(of, 52)) + 8
     fields = [
-        _zpl_text(ZPL_PAD, 24, f"{parcel.carrier} {parcel.service}", 52, carrier_room),
-        _zpl_text(ZPL_PAD, 24, of, 52, ZPL_ROOM, "R"),
+        _zpl_text(
+            ZPL_PAD,
+            24,
+            f"{parcel.carrier} {parcel.service}",
+            52,
+            ZPL_ROOM - of_room - 24,
+            smallest=30,
+        ),
+        _zpl_text(ZPL_W - ZPL_PAD - of_room, 24, of, 52, of_room, "R"),
         f"^FO{ZPL_PAD},88^GB{ZPL_ROOM},4,4^FS",
         *_zpl_sender(parcel.ship_from),
     ]
@@ -383,7 +410,18 @@ def label_zpl(parcel: Parcel) -> str:
     for number, note in enumerate(notes):
         y = notes_top + 80 * number
         fields.append(f"^FO{ZPL_PAD},{y}^GB{ZPL_ROOM},70,70^FS")
-        fields.append(_zpl_text(ZPL_PAD, y + 14, note, 44, ZPL_ROOM, "C", reverse=True))
+        fields.append(
+            _zpl_text(
+                ZPL_PAD + 8,
+                y + 14,
+                note,
+                44,
+                ZPL_ROOM - 16,
+                "C",
+                smallest=24,
+                reverse=True,
+            )
+        )
     fields += _zpl_tracking(parcel.tracking_number, bars_top)
     fields += _zpl_bottom(parcel)
     return "\n".join(["^XA", "^CI28", f"^PW{ZPL_W}", f"^LL{ZPL_H}", *fields, "^XZ"])
@@ -393,7 +431,8 @@ def _zpl_sender(sender: Address) -> list[str]:
     fields = [_zpl_text(ZPL_PAD, 104, "FROM", 18, ZPL_ROOM)]
     y = 128
     for number, line in enumerate(address_lines(sender)):
-        fields.append(_zpl_text(ZPL_PAD, y, line, 24 if number == 0 else 22, ZPL_ROOM))
+        height = 24 if number == 0 else 22
+        fields.append(_zpl_text(ZPL_PAD, y, line, height, ZPL_ROOM, smallest=16))
         y += 26
     fields.append(f"^FO{ZPL_PAD},240^GB{ZPL_ROOM},2,2^FS")
     return fields
@@ -409,7 +448,9 @@ def _zpl_recipient(parcel: Parcel, top: int, bottom: int) -> list[str]:
     step = min(60, (bottom - top - 28) // len(lines))
     for number, line in enumerate(lines):
         y = top + 28 + number * step
-        fields.append(_zpl_text(ZPL_PAD + 32, y, line, step - 10, ZPL_ROOM - 32))
+        fields.append(
+            _zpl_text(ZPL_PAD + 32, y, line, step - 10, ZPL_ROOM - 32, smallest=24)
+        )
     return fields
 
 
@@ -421,20 +462,42 @@ def _zpl_tracking(tracking_number: str, top: int) -> list[str]:
     return [
         f"^FO{left},{top}^BY{module},3,{ZPL_BARS_H}^BCN,{ZPL_BARS_H},N,N,N,A"
         f"^FH\\^FD{_zpl_escape(tracking_number)}^FS",
-        _zpl_text(ZPL_PAD, top + ZPL_BARS_H + 12, text, 40, ZPL_ROOM, "C"),
+        # a size at which any tracking number fits, rather than cut it
+        _zpl_text(ZPL_PAD, top + ZPL_BARS_H + 12, text, 40, ZPL_ROOM, "C", smallest=1),
     ]
 
 
 def _zpl_bottom(parcel: Parcel) -> list[str]:
     url = _zpl_escape(parcel.tracking_url)
-    fields = [f"^FO{ZPL_PAD},{ZPL_QR_TOP}^BQN,2,5^FH\\^FDMA,{url}^FS"]
-    left = ZPL_PAD + 270
+    # The largest whole-dot modules that keep the QR code in its square, with four
+    # modules to spare for a printer choosing the next larger version and four for
+    # a quiet zone before the details.
+    modules = _qr_modules(parcel.tracking_url)
+    magnification = max(1, min(10, ZPL_QR_BOX // (modules + 8)))
+    fields = [
+        f"^FO{ZPL_PAD},{ZPL_QR_TOP + 8 - ZPL_QR_SHIFT}{ZPL_QR_DEFAULTS}"
+        f"^BQN,2,{magnification}^FH\\^FDMA,{url}^FS"
+    ]
+    left = ZPL_PAD + ZPL_QR_BOX + 20
+    room = ZPL_W - ZPL_PAD - left - 120
     y = ZPL_QR_TOP + 24
     for name, value in _details(parcel):
-        fields.append(_zpl_text(left, y + 6, name, 22, 110))
-        fields.append(_zpl_text(left + 120, y, value, 32, ZPL_W - ZPL_PAD - left - 120))
+        fields.append(_zpl_text(left, y + 6, name, 22, 110, smallest=14))
+        fields.append(_zpl_text(left + 120, y, value, 32, room, smallest=20))
         y += 40
     return fields
+
+
+def _qr_modules(text: str) -> int:
+    """Modules across the smallest QR code (error correction M) that holds `text`."""
+    qr = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M)
+    qr.add_data(text)
+    return 17 + 4 * qr.best_fit()
+
+
+def _zpl_width(text: str, height: float) -> float:
+    """How wide `text` prints in the printer's font 0 at `height` dots, at most."""
+    return width(text.translate(ZPL_WIDE), height, bold=True)
 
 
 def _zpl_text(
@@ -445,14 +508,21 @@ def _zpl_text(
     room: int,
     align: str = "L",
     *,
+    smallest: int | None = None,
     reverse: bool = False,
 ) -> str:
-    """One line of text in the printer's font 0, shortened to `room` dots."""
-    text = shorten(text, height * ZPL_FONT_SCALE, room, bold=True, ellipsis="...")
-    block = f"^FB{room},1,0,{align}" if align != "L" else ""
+    """One line of text in the printer's font 0 in a box `room` dots wide: in the
+    largest size up to `height` that fits, down to `smallest` (default `height`),
+    then shortened."""
+    text = " ".join(text.split())
+    fits = int(height * room / max(_zpl_width(text, height), 1))
+    size = max(min(height, fits), smallest or height)
+    text = shorten(
+        text, size, room, ellipsis="...", measure=lambda line: _zpl_width(line, size)
+    )
     return (
-        f"^FO{x},{y}{block}^A0N,{height},{height}{'^FR' if reverse else ''}"
-        f"^FH\\^FD{_zpl_escape(text)}^FS"
+        f"^FO{x},{y}^FB{room},1,0,{align}^A0N,{size},{size}"
+        f"{'^FR' if reverse else ''}^FH\\^FD{_zpl_escape(text)}^FS"
     )
 
 

@@ -4,6 +4,7 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
+from fulfil.domain import gs1
 from fulfil.errors import UnknownLocation, UnknownProduct
 from fulfil.extensions import db
 from fulfil.models import Location, Product, Reservation, Stock, StockMove
@@ -11,11 +12,21 @@ from fulfil.models.warehouse import VIRTUAL_KINDS
 
 
 def product_by_code(code: str) -> Product:
-    """The product whose SKU or barcode is `code` (what a scanner sends)."""
+    """The product whose SKU or barcode is `code` (what a scanner sends); a GS1 scan
+    (element string or Digital Link) finds it under any form of its GTIN."""
     code = code.strip()
-    product = db.session.execute(
-        sa.select(Product).where(sa.or_(Product.sku == code, Product.barcode == code))
-    ).scalar_one_or_none()
+    product = db.session.scalars(
+        sa.select(Product)
+        .where(
+            sa.or_(
+                Product.sku == code,
+                Product.barcode.in_(gs1.product_codes(code) | {code}),
+            )
+        )
+        # the text as typed first: a SKU may look like another product's GTIN
+        .order_by(sa.case((Product.sku == code, 0), else_=1), Product.id)
+        .limit(1)
+    ).first()
     if product is None:
         raise UnknownProduct(code=code)
     return product

@@ -1,6 +1,7 @@
 """Labels, packing slips, customs declarations and manifests, read back as a person
 or a scanner would: page sizes, text, and the codes decoded from rendered pages."""
 
+import base64
 import csv
 import io
 import re
@@ -11,6 +12,7 @@ from decimal import Decimal
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from PIL import Image
 
 from fulfil.documents import labels
 from fulfil.documents.customs import customs_declaration_pdf, needs_customs
@@ -25,6 +27,7 @@ from fulfil.documents.model import (
     Slip,
 )
 from fulfil.documents.slips import packing_slip_pdf, paginate
+from tests.node import run_node
 
 MM = 72 / 25.4
 WAREHOUSE = Address(
@@ -231,6 +234,110 @@ def test_the_zpl_label_keeps_non_ascii_text_as_utf8():
 
     assert "^FD90-006 Łódź^FS" in zpl
     assert "^FDMałgorzata Wiśniewska^FS" in zpl
+
+
+# -- the ZPL label as a printer draws it ----------------------------------------------
+# zpl-renderer-js (an npm dev dependency) runs Zebrash, a ZPL renderer that follows
+# Zebra printers' quirks, offline; scripts/setup --dev installs it.
+
+RENDERER = """
+const { ready } = require("zpl-renderer-js");
+const [labels, inches] = JSON.parse(require("fs").readFileSync(0, "utf8"));
+ready.then(async ({ api }) => {
+  const pictures = [];
+  for (const zpl of labels) {
+    pictures.push(await api.zplToBase64Async(zpl, 101.6, inches * 25.4, 8));
+  }
+  console.log(JSON.stringify(pictures));
+});
+"""
+LONG_PARCEL = replace(
+    PARCEL,
+    carrier="Österreichische Post",
+    service="Premium International Express Plus",
+    number=12,
+    count=12,
+    ship_from=Address(
+        "Fulfil Demo Großhandelsgesellschaft mit beschränkter Haftung",
+        "Hafenlogistikweg 7-11, Halle 3, Rampe 14-16",
+        "",
+        "21129",
+        "Hamburg-Finkenwerder",
+        "DE",
+    ),
+    ship_to=Address(
+        "Maximilian Alexander Freiherr von Hohenzollern-Sigmaringen",
+        "Wilhelmstraße 144-146, Hinterhaus, 4. Obergeschoss links",
+        "c/o Internationale Handelsgesellschaft Szczebrzeszyn",
+        "22-460",
+        "Szczebrzeszyn-Wielkopolski",
+        "PL",
+    ),
+    tracking_number="JJD000390007123456789012345678901234567890AB",
+    tracking_url="https://fulfil.example/track/" + "x7Kp2QvL9sRt4WmZ8nBy3HcJ6dFg5" * 4,
+    order_ref="SO/2026/0001-EXPRESS-REPLACEMENT-ORDER",
+    box="XXL-LONG-BOX-NAME-1200x800",
+    pickup_point_id="DHL-PACKSTATION-4711-HAMBURG-ALTONA-BAHRENFELD-NORD",
+    appointment=(datetime(2026, 12, 6, 14, 0), datetime(2026, 12, 7, 18, 30)),
+)
+TEXT_FIELD = re.compile(
+    r"\^FO(\d+),(\d+)\^FB(\d+),1,0,[LCR]\^A0N,(\d+),\d+(\^FR)?\^FH\\\^FD[^\^]*\^FS"
+)
+
+
+def printed(*labels: str, inches: float = 8) -> list[Image.Image]:
+    """Each ZPL label as a 203 dpi printer would print it on 4 inches wide paper;
+    on 8 inches, whatever a 6 inch label draws below its end shows."""
+    pictures = run_node(RENDERER, data=[labels, inches])
+    return [
+        Image.open(io.BytesIO(base64.b64decode(png))).convert("L") for png in pictures
+    ]
+
+
+def ink(picture: Image.Image) -> tuple[int, int, int, int] | None:
+    """The box around every dark dot: left, top, right, bottom (exclusive)."""
+    return picture.point(lambda value: 255 if value < 128 else 0).getbbox()
+
+
+@pytest.mark.parametrize("parcel", [PARCEL, LONG_PARCEL], ids=["usual", "long"])
+def test_the_printed_zpl_label_stays_on_4_by_6_inches_and_scans(parcel):
+    (picture,) = printed(label_zpl(parcel))
+
+    codes = {code.format.name: code for code in zxingcpp.read_barcodes(picture)}
+    assert codes["QRCode"].text == parcel.tracking_url
+    assert codes["Code128"].text == parcel.tracking_number
+    _, _, right, bottom = ink(picture)
+    assert right <= 812 and bottom <= 1218
+    qr = codes["QRCode"].position
+    assert max(qr.bottom_left.y, qr.bottom_right.y) < 1218 - 24  # above the margin
+
+
+def test_every_text_of_the_zpl_label_prints_inside_its_box():
+    zpl = label_zpl(LONG_PARCEL)
+    fields = list(TEXT_FIELD.finditer(zpl))
+    assert len(fields) == zpl.count("^A0N")  # every text is in a field block
+
+    # Each text alone, black on white and moved up to y = 40, so its own dots can
+    # be measured on a short strip of paper.
+    alone = [
+        f"^XA^CI28^PW812^LL200{field[0].replace('^FR', '')}^XZ".replace(
+            f"^FO{field[1]},{field[2]}", f"^FO{field[1]},40"
+        )
+        for field in fields
+    ]
+    outside = []
+    for field, picture in zip(fields, printed(*alone, inches=1), strict=True):
+        x, room, height = int(field[1]), int(field[3]), int(field[4])
+        left, top, right, bottom = ink(picture)
+        # accents may rise a little above the line; a second line would sit below
+        if (
+            left < x
+            or right > x + room
+            or top < 40 - height // 4
+            or bottom > 40 + height
+        ):
+            outside.append(field[0])
+    assert not outside
 
 
 # -- the packing slip -----------------------------------------------------------------

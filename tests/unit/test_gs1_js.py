@@ -2,42 +2,63 @@
 exactly as the server's fulfil/domain/gs1.py does, or an offline pick the device
 confirmed would be refused when it is sent (or the other way round)."""
 
-import json
 import random
-import shutil
-import subprocess
 from datetime import date
 from pathlib import Path
 
-import pytest
-
 from fulfil.domain.barcodes import gtin_check_digit
-from fulfil.domain.gs1 import AI_FORMATS, GS, parse, product_codes
+from fulfil.domain.gs1 import AI_SPECS, GS, parse, product_codes
+from tests.node import run_node
 
 GS1_JS = Path(__file__).parents[2] / "static/js/gs1.js"
+LINK = "https://id.gs1.org/01/04006381333931/10/AB%2F1?17=261231"
 TODAY = date(2026, 12, 2)
 READER = """
 const gs1 = require(process.argv[1]);
 const today = new Date(process.argv[2]);
 const codes = JSON.parse(require("fs").readFileSync(0, "utf8"));
-console.log(JSON.stringify(codes.map((code) => {
-  const scan = gs1.parse(code, today);
-  return [scan, gs1.productCodes(code).sort()];
-})));
+console.log(JSON.stringify({
+  specs: gs1.specs,
+  readings: codes.map((c) => [gs1.parse(c, today), gs1.productCodes(c).sort()]),
+}));
 """
-
-
-def node() -> str:
-    path = shutil.which("node")
-    if path is None:
-        pytest.fail(
-            "Node.js is needed to run the device's GS1 reader (apt install nodejs)"
-        )
-    return path
 
 
 def key(digits: str) -> str:
     return digits + str(gtin_check_digit(digits))
+
+
+def random_value(rng: random.Random, spec: str) -> str:
+    """Data for an AI of this format, sometimes cut short or left out."""
+    value = ""
+    for part in spec.split("+"):
+        if part.startswith("[") and rng.random() < 0.5:
+            break
+        kind, dots, length = part.strip("[]").partition("..")
+        size = rng.randint(1, int(length)) if dots else int(kind[1:])
+        alphabet = {"N": "0123456789", "X": "ABCabc019-./()%", "Y": "AZ09#-/"}.get(
+            kind[0], "Az09-_="
+        )
+        value += "".join(rng.choices(alphabet, k=size))
+    return value
+
+
+def random_link(rng: random.Random, elements: list[tuple[str, str]]) -> str:
+    """The elements as a Digital Link URI: the key and its qualifiers in the path,
+    the rest in the query, with the forms and mistakes readers meet."""
+    host = rng.choice(["https://id.gs1.org", "http://a", "HTTPS://shop.example:8443"])
+    path, query = "", []
+    for ai, value in elements:
+        value = value.replace("%", "%25").replace("/", rng.choice(["%2F", "%2f", "/"]))
+        if ai in ("01", "10", "21", "22", "00") and rng.random() < 0.8:
+            name = {"01": "gtin", "10": "lot", "21": "ser"}.get(ai, ai)
+            path += f"/{name if rng.random() < 0.1 else ai}/{value}"
+        else:
+            query.append(f"{ai}={value}")
+    query += rng.choices(["linkType=gs1:pip", "", "flag", "3106=001250"], k=2)
+    stem = rng.choice(["", "/stem", "/00/faux"])
+    fragment = rng.choice(["", "", "#top"])
+    return f"{host}{stem}{path}?{'&'.join(query)}{fragment}"
 
 
 def random_code(rng: random.Random) -> str:
@@ -55,8 +76,15 @@ def random_code(rng: random.Random) -> str:
             ]
         )
     common = "10 17 15 21 30 37 00 02 11 13 16 20 22 240 400 410 420 3103".split()
+    # AIs we do not know: one that could exist, ones that cannot (31n6-36n9, 3944),
+    # ones of unknown length
+    unknown = "3170 3176 3106 3944 3960 89 06 04 14 7999 236".split()
     ais = [
-        rng.choice(common) if rng.random() < 0.8 else rng.choice(sorted(AI_FORMATS))
+        rng.choice(common)
+        if rng.random() < 0.7
+        else rng.choice(unknown)
+        if rng.random() < 0.2
+        else rng.choice(sorted(AI_SPECS))
         for _ in range(rng.randint(1, 4))
     ]
     ais = list(dict.fromkeys(ais))
@@ -64,10 +92,7 @@ def random_code(rng: random.Random) -> str:
         ais = ["01", *[ai for ai in ais if ai != "01"]]
     elements = []
     for ai in ais:
-        form = AI_FORMATS[ai]
-        length = rng.randint(form.min_length, form.max_length)
-        alphabet = "0123456789" if form.numeric else "ABCabc019-./()%"
-        value = "".join(rng.choices(alphabet, k=length))
+        value = random_value(rng, AI_SPECS.get(ai, "X..20" if ai[:2] > "36" else "N6"))
         if ai in ("00", "01", "02") or ai.startswith("41"):
             value = key(value[:-1]) if rng.random() < 0.9 else value
         if ai in ("11", "12", "13", "15", "16", "17") and rng.random() < 0.8:
@@ -75,7 +100,10 @@ def random_code(rng: random.Random) -> str:
             value = f"{yy:02d}{mm:02d}{dd:02d}"
         elements.append((ai, value))
     form = rng.random()
-    if form < 0.3:  # the human-readable form, sometimes with spaces
+    if form < 0.15:
+        prefix = rng.choice(["", "", "]Q1", "]d1", "]C1"])
+        return prefix + random_link(rng, elements)
+    if form < 0.4:  # the human-readable form, sometimes with spaces
         gap = " " if rng.random() < 0.3 else ""
         return gap.join(f"({ai}){value}" for ai, value in elements)
     separator = GS if rng.random() < 0.8 else "<GS>"
@@ -96,6 +124,7 @@ def python_reading(code: str) -> list:
             "gtin": scan.gtin,
             "lot": scan.lot,
             "expiry": scan.expiry.isoformat() if scan.expiry else None,
+            "best_before": scan.best_before.isoformat() if scan.best_before else None,
             "serial": scan.serial,
             "quantity": scan.quantity,
         }
@@ -111,16 +140,13 @@ def test_the_device_reads_every_code_as_the_server_does():
         f"01{key('0400638133393')}3012",
         "4006381333931",
         "000000012348",
+        LINK,
+        f"]Q1https://example.com/gtin/{key('400638133393')}?linkType=all",
     ]
     # product_codes parses without a fixed day: keep the dates on the same century
-    result = subprocess.run(
-        [node(), "-e", READER, str(GS1_JS), TODAY.isoformat()],
-        input=json.dumps(codes),
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    device = json.loads(result.stdout)
+    device = run_node(READER, str(GS1_JS), TODAY.isoformat(), data=codes)
+    assert device["specs"] == AI_SPECS
+    device = device["readings"]
 
     mismatches = [
         (code, python_reading(code), reading)
@@ -129,3 +155,9 @@ def test_the_device_reads_every_code_as_the_server_does():
     ]
     assert not mismatches, mismatches[:5]
     assert sum(1 for fields, _ in device if fields and fields["gtin"]) > 1000
+    links = [code for code in codes if "://" in code and parse(code, today=TODAY)]
+    assert len(links) > 50
+    # a product's QR code matches it on the device by its GTIN, with its lot
+    fields, product = device[codes.index(LINK)]
+    assert product == ["04006381333931", "4006381333931"]
+    assert (fields["lot"], fields["expiry"]) == ("AB/1", "2026-12-31")
