@@ -4,18 +4,25 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 
-from fulfil.errors import UnknownLocation, UnknownProduct
+from fulfil.domain import gs1
+from fulfil.errors import NotReceivable, UnknownLocation, UnknownProduct
 from fulfil.extensions import db
 from fulfil.models import Location, Product, Reservation, Stock, StockMove
 from fulfil.models.warehouse import VIRTUAL_KINDS
 
 
 def product_by_code(code: str) -> Product:
-    """The product whose SKU or barcode is `code` (what a scanner sends)."""
+    """The product whose SKU or barcode is `code` (what a scanner sends; a GS1 code
+    names its product by the GTIN in it)."""
     code = code.strip()
-    product = db.session.execute(
-        sa.select(Product).where(sa.or_(Product.sku == code, Product.barcode == code))
-    ).scalar_one_or_none()
+    product = db.session.scalar(
+        sa.select(Product)
+        .where(
+            sa.or_(Product.sku == code, Product.barcode.in_(gs1.product_codes(code)))
+        )
+        .order_by((Product.sku == code).desc(), Product.id)
+        .limit(1)
+    )
     if product is None:
         raise UnknownProduct(code=code)
     return product
@@ -31,6 +38,15 @@ def location_by_code(warehouse_id: int, code: str) -> Location:
     ).scalar_one_or_none()
     if location is None:
         raise UnknownLocation(code=code)
+    return location
+
+
+def receiving_location(warehouse_id: int, code: str) -> Location:
+    """The location `code` if goods-in may book a delivery into it (a receiving or
+    storage bin); refuses the packing area, the dock, totes and virtual ones."""
+    location = location_by_code(warehouse_id, code)
+    if not location.kind.takes_deliveries:
+        raise NotReceivable(location=location.code, kind=location.kind)
     return location
 
 
