@@ -75,6 +75,40 @@ class LocationNotStockable(FulfilError):
     message = _l("%(location)s is a virtual location and holds no stock.")
 
 
+class NotReceivable(FulfilError):
+    message = _l(
+        "%(location)s is %(what)s. Book deliveries into a receiving or storage bin."
+    )
+    WHAT = {
+        "packing": _l("the packing area"),
+        "shipping": _l("the shipping dock"),
+        "tote": _l("a tote"),
+    }
+
+    def __init__(self, *, location: str, kind: str):
+        what = self.WHAT.get(kind, _l("a virtual location"))
+        super().__init__(location=location, what=what)
+
+
+class NothingToBook(FulfilError):
+    message = _l("Scan the bin and the item first.")
+
+
+class NotThisItem(FulfilError):
+    message = _l(
+        "%(scanned)s is not the item being counted. Book the %(qty)s × %(sku)s "
+        "first, or start again."
+    )
+
+
+class SerialIsOneUnit(FulfilError):
+    message = _l("A serial number is one unit: book this one, then scan the next.")
+
+
+class ScanTheLot(FulfilError):
+    message = _l("That is the item again: scan its lot or serial number label.")
+
+
 class WrongWarehouse(FulfilError):
     message = _l("%(location)s belongs to another warehouse.")
 

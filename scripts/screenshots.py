@@ -88,7 +88,7 @@ def _scan_offline(page) -> None:
 
 
 def _scan(page, label: str, code: str) -> None:
-    field = page.locator("input[autofocus]")
+    field = page.locator("input[data-autofocus], input[autofocus]")
     if not field.count():
         field = page.locator("main input[type=text]")
     field = field.first

@@ -184,6 +184,7 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
         )
     today = today or date.today()
     invoices, names = _read_sample()
+    _bring_forward(invoices, today)
     warehouse = layout.create_warehouse(
         code=WAREHOUSE_CODE,
         name="Fulfil Demo Warehouse",
@@ -317,6 +318,14 @@ def _read_sample() -> tuple[list[_Invoice], dict[str, str]]:
             line = invoice.lines.setdefault(sku, [0, Decimal(row["UnitPrice"])])
             line[0] += int(row["Quantity"])
     return list(invoices.values()), names
+
+
+def _bring_forward(invoices: list[_Invoice], today: date) -> None:
+    """The sample's orders are from May 2011: moved so that its last day is yesterday,
+    the wave screen shows a morning's mix of late orders and orders on time."""
+    shift = today - timedelta(days=1) - max(i.placed_at for i in invoices).date()
+    for invoice in invoices:
+        invoice.placed_at += shift
 
 
 def _users(warehouse_id: int, summary: DemoSummary) -> dict[str, int]:

@@ -25,6 +25,10 @@ class LocationKind(StrEnum):
     def is_virtual(self) -> bool:
         return self in VIRTUAL_KINDS
 
+    @property
+    def takes_deliveries(self) -> bool:
+        return self in RECEIVABLE_KINDS
+
 
 VIRTUAL_KINDS = frozenset(
     {
@@ -34,6 +38,11 @@ VIRTUAL_KINDS = frozenset(
         LocationKind.INVENTORY_LOSS,
     }
 )
+# Where stock is stored: allocation reserves from these, pickers take from them.
+STORAGE_KINDS = frozenset({LocationKind.PICK_FACE, LocationKind.RESERVE})
+# Where goods-in may book a delivery: into storage, or onto the receiving area to be
+# put away later. Never the packing area, the shipping dock, a tote or a virtual one.
+RECEIVABLE_KINDS = STORAGE_KINDS | {LocationKind.RECEIVING}
 
 
 class Warehouse(db.Model):

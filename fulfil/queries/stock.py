@@ -5,7 +5,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 
 from fulfil.domain import gs1
-from fulfil.errors import UnknownLocation, UnknownProduct
+from fulfil.errors import NotReceivable, UnknownLocation, UnknownProduct
 from fulfil.extensions import db
 from fulfil.models import Location, Product, Reservation, Stock, StockMove
 from fulfil.models.warehouse import VIRTUAL_KINDS
@@ -49,6 +49,15 @@ def location_by_code(warehouse_id: int, code: str) -> Location:
     ).scalar_one_or_none()
     if location is None:
         raise UnknownLocation(code=code)
+    return location
+
+
+def receiving_location(warehouse_id: int, code: str) -> Location:
+    """The location `code` if goods-in may book a delivery into it (a receiving or
+    storage bin); refuses the packing area, the dock, totes and virtual ones."""
+    location = location_by_code(warehouse_id, code)
+    if not location.kind.takes_deliveries:
+        raise NotReceivable(location=location.code, kind=location.kind)
     return location
 
 

@@ -26,6 +26,7 @@ from fulfil.errors import (
     LotNotAllowed,
     LotRequired,
     NoLocationOfKind,
+    NotReceivable,
     ReservationExceeded,
     SameLocation,
     SerialAlreadyInStock,
@@ -46,10 +47,11 @@ from fulfil.models import (
 )
 from fulfil.models.inventory import NO_LOT
 from fulfil.models.types import utcnow
+from fulfil.models.warehouse import STORAGE_KINDS
 from fulfil.services import events, replay_safe, rows, unit_of_work
 
 # Where stock can be reserved for orders: picked from, or replenished from.
-ALLOCATABLE = frozenset({LocationKind.PICK_FACE, LocationKind.RESERVE})
+ALLOCATABLE = STORAGE_KINDS
 # Why stock may leave a bin into the adjustment location, by adjustment reason.
 SCRAP_REASONS = frozenset({"damage", "scrap", "expired"})
 ADJUST_REASONS = frozenset({"opening", "count", "found", "correction", *SCRAP_REASONS})
@@ -67,10 +69,13 @@ def receive(
     expires_on: date | None = None,
     reference: str = "",
 ) -> StockMove:
-    """Book goods in from the supplier to a physical location. Safe to replay."""
+    """Book goods in from the supplier to a receiving or storage location (any other
+    is refused). Safe to replay."""
     with unit_of_work() as session:
         product = _product(session, product_id)
         location = _location(session, location_id)
+        if not location.kind.takes_deliveries:
+            raise NotReceivable(location=location.code, kind=location.kind)
         supplier = _virtual(session, location.warehouse_id, LocationKind.SUPPLIER)
         return _post_move(
             session,

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from fulfil.domain.lines import ShortPolicy
 from fulfil.domain.roles import Role
+from fulfil.domain.urgency import is_late, is_urgent
 from fulfil.errors import FulfilError
 from fulfil.models import ExceptionKind, ShippingMethod
 from fulfil.queries import picking as queries
@@ -28,13 +29,29 @@ guard(bp, Role.MANAGER)
 def home():
     chosen, problem = _filter()
     warehouse_id = current_user.warehouse_id
+    candidates = queries.wave_candidates(warehouse_id, chosen)
+    now = datetime.now(UTC)
+    late = {s.id for s in candidates if is_late(s.order.promised_ship_by, now)}
+    urgent = {
+        s.id
+        for s in candidates
+        if is_urgent(s.order.shipping_method, s.order.promised_ship_by, now)
+    }
+    # Only urgent orders come ticked; "tick all" (a link, so it works without
+    # scripts) ticks every order shown.
+    tick_all = request.args.get("tick") == "all"
     return page_or_fragment(
         "manager/waves.html",
         "manager/_candidates.html",
         400 if problem else 200,
         chosen=chosen,
         problem=problem,
-        candidates=queries.wave_candidates(warehouse_id, chosen),
+        candidates=candidates,
+        late=late,
+        urgent=urgent,
+        ticked={s.id for s in candidates} if tick_all else urgent,
+        tick_all=tick_all,
+        tick_urls=_tick_urls(),
         lists=queries.open_lists(warehouse_id),
         zones=queries.zones(warehouse_id),
         methods=list(ShippingMethod),
@@ -154,6 +171,16 @@ def pickers():
         "manager/pickers.html",
         figures=queries.picker_figures(since),
     )
+
+
+def _tick_urls() -> dict[str, str]:
+    """The wave screen as it is (same filter), with every order or only urgent ones
+    ticked."""
+    args = {k: v for k, v in request.args.items() if k != "tick"}
+    return {
+        "all": url_for("waves.home", **args, tick="all"),
+        "urgent": url_for("waves.home", **args),
+    }
 
 
 def _ids(field: str) -> list[int]:

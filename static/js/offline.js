@@ -131,7 +131,8 @@
     var field = document.getElementById("scan-code");
     var active = document.activeElement;
     var typing = active && active !== field && active.matches("input:not([type=hidden]):not([type=checkbox]), textarea, select");
-    if (field && !typing) field.focus();
+    if (field && !typing) field.focus({ preventScroll: true });
+    if (window.Fulfil) window.Fulfil.keepInView(section);  // the next bin, the feedback
     if (feedback && window.FulfilPicking) window.FulfilPicking.feedback(feedback === "ok");
   }
 

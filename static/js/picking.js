@@ -10,18 +10,14 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
-  // Each send gets a fresh id (a scanner can fire twice before the answer arrives),
-  // and the scan field is emptied as the scan leaves, ready for the next one.
+  // Each send gets a fresh id (a scanner can fire twice before the answer arrives).
+  // app.js empties the scan field as the scan leaves; a keyed quantity went with it.
   document.addEventListener("htmx:configRequest", function (event) {
     var form = event.detail.elt.closest("form");
     if (!form || !form.querySelector('input[name="scan_id"]')) return;
     event.detail.parameters.scan_id = newId();
-    if (form.matches("[data-scan-form]")) {
-      var code = form.querySelector('input[name="code"]');
-      var qty = form.querySelector('input[name="qty"]');
-      if (code) code.value = "";
-      if (qty && qty.value) { qty.value = ""; qty.closest("details").open = false; }
-    }
+    var qty = form.matches("[data-scan-form]") && form.querySelector('input[name="qty"]');
+    if (qty && qty.value) { qty.value = ""; qty.closest("details").open = false; }
   });
 
   // A reported short pick closes its form again: the next task starts clean.
@@ -56,20 +52,6 @@
   });
   // offline.js confirms scans without a swap, with the same sound and buzz
   window.FulfilPicking = { feedback: feedback };
-
-  // "Type a code" opens the on-screen keyboard; scanning keeps it closed.
-  document.addEventListener("click", function (event) {
-    var button = event.target.closest("[data-keyboard-for]");
-    if (!button) return;
-    var field = document.getElementById(button.getAttribute("data-keyboard-for"));
-    field.setAttribute("inputmode", "text");
-    field.focus();
-  });
-  function scannerOnly(field) { field.setAttribute("inputmode", "none"); }
-  document.querySelectorAll("[data-scanner-only]").forEach(scannerOnly);
-  document.addEventListener("focusout", function (event) {
-    if (event.target.matches("[data-scanner-only]")) scannerOnly(event.target);
-  });
 
   // The screen stays on while a list is being picked (where the browser can).
   var lock = null;

@@ -2,8 +2,10 @@
 
 from playwright.sync_api import Page, expect
 
+from fulfil.domain.barcodes import make_ean13
 from fulfil.extensions import db
-from fulfil.services import waves
+from fulfil.queries.stock import location_by_code
+from fulfil.services import catalog, inventory, waves
 from tests.conftest import PASSWORD
 from tests.picking_floor import order
 
@@ -15,6 +17,26 @@ def in_app(live_app, work):
             return work()
         finally:
             db.session.remove()
+
+
+def stocked(
+    site: int, products: tuple[tuple[str, int, str], ...], qty: int
+) -> dict[str, str]:
+    """Products (SKU, number of their EAN-13, bin) made and `qty` of each booked into
+    its bin; their barcodes by SKU."""
+    barcodes = {}
+    for sku, number, bin_code in products:
+        product = catalog.upsert_product(
+            sku=sku, name=sku.title(), barcode=make_ean13("400", number)
+        )
+        inventory.receive(
+            product_id=product.id,
+            location_id=location_by_code(site, bin_code).id,
+            qty=qty,
+            key=f"stocked-{sku}-{bin_code}",
+        )
+        barcodes[sku] = product.barcode
+    return barcodes
 
 
 def place_and_release(live_app, site: int, lines: dict[str, dict[str, int]]) -> None:

@@ -25,13 +25,13 @@ from fulfil.models import (
     Warehouse,
 )
 from fulfil.queries.orders import order_by_external_id
-from fulfil.queries.stock import location_by_code
 from fulfil.queries.users import user_by_username
-from fulfil.services import catalog, inventory, layout, users, waves
+from fulfil.services import layout, users, waves
 from tests.browser.helpers import (
     in_app,
     log_in,
     place_and_release,
+    stocked,
     wait_for_worker,
     wedge,
 )
@@ -63,19 +63,7 @@ def site(live_app):
                 x=2,
                 y=y,
             )
-        for sku, number, bin_code in (
-            ("GAP-MUG", 66001, "GAP-1"),
-            ("GAP-TIN", 66002, "GAP-2"),
-        ):
-            product = catalog.upsert_product(
-                sku=sku, name=sku.title(), barcode=make_ean13("400", number)
-            )
-            inventory.receive(
-                product_id=product.id,
-                location_id=location_by_code(site, bin_code).id,
-                qty=20,
-                key=f"gap-{sku}",
-            )
+        stocked(site, (("GAP-MUG", 66001, "GAP-1"), ("GAP-TIN", 66002, "GAP-2")), 20)
         for username in ("gus", "gia", "gil"):
             users.create_user(
                 username=username,

@@ -41,7 +41,7 @@ from tests.conftest import PASSWORD, order_payload
 from tests.picking_floor import bench, pick_everything, scan_id
 
 pytestmark = pytest.mark.browser
-CUP_BARCODE = make_ean13("400", 77001)
+CUP_BARCODE = make_ean13("400", 78801)
 
 
 @pytest.fixture(scope="module")

@@ -12,6 +12,7 @@ from fulfil.errors import (
     LocationNotStockable,
     LotNotAllowed,
     LotRequired,
+    NotReceivable,
     ReservationExceeded,
     SerialAlreadyInStock,
 )
@@ -47,6 +48,29 @@ def test_receiving_books_units_in_from_the_supplier(make_product, loc):
     assert move.from_location.code == "@SUPPLIER"
     assert move.reference == "PO-77"
     assert_ledger_balanced()
+
+
+@pytest.mark.parametrize("code", ["A-01-1-A", "A-01-3-C", "RECV-01"])
+def test_goods_are_booked_in_to_storage_and_receiving_bins(make_product, loc, code):
+    product = make_product()
+
+    receive(product, loc(code), 2, "r-1")
+
+    assert on_hand(product, loc(code)) == (2, 0)
+
+
+@pytest.mark.parametrize("code", ["PACK-01", "@SUPPLIER", "@CUSTOMER", "@SCRAP"])
+def test_goods_are_never_booked_in_to_the_packing_area_or_a_virtual_location(
+    make_product, loc, code
+):
+    product = make_product()
+    before = row_counts()
+
+    with pytest.raises(NotReceivable) as refused:
+        receive(product, loc(code), 2, "r-1")
+
+    assert "Book deliveries into a receiving or storage bin." in str(refused.value)
+    assert row_counts() == before
 
 
 def test_putaway_moves_units_between_bins(make_product, loc):

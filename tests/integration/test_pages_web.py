@@ -11,7 +11,7 @@ from tests.conftest import assert_ledger_balanced
 HOMES = [
     ("picker", "/pick/", "Scan a bin"),
     ("packer", "/pack/", "Scan an item"),
-    ("receiver", "/receive/", "Book in"),
+    ("receiver", "/receive/", "Scan the bin"),
     ("manager", "/manage/", "Floor overview"),
     ("customer_service", "/service/", "Order number"),
     ("admin", "/admin/", "New user"),

@@ -5,13 +5,16 @@ is the fragment the picker sees after each scan.
 """
 
 import re
+from datetime import UTC, datetime
 
 import pytest
 import sqlalchemy as sa
 
 from fulfil.extensions import db
 from fulfil.models import PickException, PickList, PickListStatus, StockMove
-from tests.conftest import csrf_token, row_counts
+from fulfil.schemas import OrderIn
+from fulfil.services import orders
+from tests.conftest import csrf_token, order_payload, row_counts
 from tests.picking_floor import lay_out, order, scan_id, stock
 
 
@@ -45,7 +48,7 @@ def test_a_manager_releases_a_wave_and_sees_its_lists(client, login, floor, post
     login("manager")
 
     page = client.get("/manage/waves").get_data(as_text=True)
-    assert "SHOP-1" in page and "Release 2 orders for picking" in page
+    assert "SHOP-1" in page and ">2</output> of 2 orders ticked" in page  # both late
     release_all(client, post)
 
     page = client.get("/manage/waves").get_data(as_text=True)
@@ -173,3 +176,43 @@ def test_the_picker_screens_speak_german(client, login, floor, post):
     assert db.session.scalars(sa.select(PickList.status)).one() == (
         PickListStatus.PICKING
     )
+
+
+def ticked(page: str, name: str) -> set[str]:
+    """The orders whose `name` box is ticked on the wave screen."""
+    return {
+        order
+        for box, order in re.findall(
+            r'(<input type="checkbox" name="' + name + r'"[^>]*>).*?<strong>([^<]+)',
+            page,
+            re.S,
+        )
+        if " checked" in box
+    }
+
+
+def test_only_urgent_orders_come_ticked_on_the_wave_screen(client, login, floor):
+    now = datetime.now(UTC).isoformat()
+    for external_id, placed_at, method in (
+        ("LATE-1", "2026-11-26T09:15:00+01:00", "standard"),  # its promise has passed
+        ("FAST-1", now, "express"),
+        ("CALM-1", now, "standard"),
+    ):
+        payload = order_payload(
+            external_id,
+            placed_at=placed_at,
+            shipping_method=method,
+            lines=[{"sku": "MUG", "quantity": 1, "unit_price": "5.00"}],
+        )
+        orders.receive_order(OrderIn.model_validate(payload))
+    login("manager")
+
+    page = client.get("/manage/waves").get_data(as_text=True)
+    every = client.get("/manage/waves?tick=all").get_data(as_text=True)
+
+    assert ticked(page, "shipment") == {"LATE-1", "FAST-1"}
+    assert ticked(page, "urgent") == {"LATE-1", "FAST-1"}
+    assert ">2</output> of 3 orders ticked" in page
+    assert page.count(">late</span>") == 1
+    assert ticked(every, "shipment") == {"LATE-1", "FAST-1", "CALM-1"}
+    assert ticked(every, "urgent") == {"LATE-1", "FAST-1"}
