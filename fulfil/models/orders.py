@@ -65,6 +65,12 @@ class Order(db.Model):
     warehouse = relationship("Warehouse")
 
     @property
+    def timezone(self) -> str:
+        """The zone its warehouse keeps: its times are shown in it where the reader
+        has no warehouse of their own (the tracking and supplier pages)."""
+        return self.warehouse.timezone if self.warehouse else "UTC"
+
+    @property
     def units(self) -> int:
         return sum(line.qty for line in self.lines)
 

@@ -12,6 +12,7 @@ from fulfil.errors import FulfilError
 from fulfil.models import ShippingMethod
 from fulfil.queries import picking as queries
 from fulfil.services import waves
+from fulfil.web.formats import reader_zone
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
@@ -107,7 +108,10 @@ def _filter() -> tuple[queries.WaveFilter, str]:
     if args.get("ship_by"):
         try:
             day = datetime.fromisoformat(args["ship_by"])
-            ship_by = day.replace(hour=23, minute=59, tzinfo=day.tzinfo or UTC)
+            # the end of that day where the warehouse is
+            ship_by = day.replace(
+                hour=23, minute=59, tzinfo=day.tzinfo or reader_zone()
+            )
         except ValueError:
             problem = _("Ship by: use a date like 2026-12-01.")
     method = args.get("method", "")

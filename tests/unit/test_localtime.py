@@ -1,6 +1,8 @@
 """Times as people read them: the warehouse's zone, the reader's locale, DST edges."""
 
+import re
 from datetime import UTC, date, datetime, time
+from pathlib import Path
 
 import pytest
 import pytz
@@ -16,6 +18,7 @@ from fulfil.localtime import (
 
 BERLIN, NEW_YORK = "Europe/Berlin", "America/New_York"
 NNBSP = "\u202f"  # CLDR's narrow no-break space before AM/PM
+TEMPLATES = Path(__file__).parents[2] / "templates"
 
 
 def utc(*parts: int) -> datetime:
@@ -132,3 +135,15 @@ def test_today_begins_at_midnight_where_the_warehouse_is(moment, zone, midnight)
 )
 def test_the_zone_is_named_as_people_call_it(zone, locale, name):
     assert zone_name(zone, locale) == name
+
+
+def test_every_template_shows_times_through_the_local_filters():
+    """Flask-Babel's own filters and strftime format in UTC or without the locale's
+    pattern; one family of filters keeps every page alike."""
+    other = re.compile(r"\|\s*(datetimeformat|dateformat|timeformat)\b|strftime\(")
+    offenders = [
+        str(path.relative_to(TEMPLATES))
+        for path in TEMPLATES.rglob("*.html")
+        if other.search(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
