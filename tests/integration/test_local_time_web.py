@@ -320,3 +320,22 @@ def test_only_orders_past_their_promise_and_still_here_are_marked_late(
     assert german_badge in late_page
     assert "Versand bis 26.11.2026, 14:00" in late_page
     assert "status--late" not in gone_page
+
+
+def test_the_wave_screens_ship_by_day_ends_at_midnight_where_the_warehouse_is(
+    client, login, sites
+):
+    # 22:00 on the 26th in New York is already the 27th in UTC
+    place("NY-EVENING", "NY1", promised_ship_by="2026-11-27T03:00:00Z")
+    place("NY-NEXT-DAY", "NY1", promised_ship_by="2026-11-27T14:00:00Z")
+    # 00:30 on the 27th in Berlin is still the 26th in UTC
+    place("BER-EVENING", "WH1", promised_ship_by="2026-11-26T21:30:00Z")
+    place("BER-AFTER-MIDNIGHT", "WH1", promised_ship_by="2026-11-26T23:30:00Z")
+
+    reader(login, sites, "NY1", "en")
+    new_york = text(client.get("/manage/waves?ship_by=2026-11-26"))
+    reader(login, sites, "WH1", "en")
+    berlin = text(client.get("/manage/waves?ship_by=2026-11-26"))
+
+    assert "NY-EVENING" in new_york and "NY-NEXT-DAY" not in new_york
+    assert "BER-EVENING" in berlin and "BER-AFTER-MIDNIGHT" not in berlin
