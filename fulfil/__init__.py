@@ -62,9 +62,9 @@ def _init_extensions(app: Flask) -> None:
         migrate,
         talisman,
     )
-    from fulfil.web import assets
+    from fulfil.web import assets, formats
     from fulfil.web.cookie_session import SignedCookieSessions
-    from fulfil.web.i18n import select_locale
+    from fulfil.web.i18n import select_locale, select_timezone
     from fulfil.web.session import load_user, unauthorized
 
     db.init_app(app)
@@ -79,7 +79,10 @@ def _init_extensions(app: Flask) -> None:
             ping_when_idle(db.engine, app.config["DATABASE_PING_AFTER_IDLE_S"])
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(
+        app, locale_selector=select_locale, timezone_selector=select_timezone
+    )
+    formats.init_app(app)
     app.session_interface = SignedCookieSessions()
     htmx.init_app(app)
     compress.init_app(app)

@@ -16,6 +16,7 @@ from fulfil.services import tokens, users
 user_cli = AppGroup("user", help="Create and manage users.")
 stock_cli = AppGroup("stock", help="Inspect the inventory ledger.")
 token_cli = AppGroup("token", help="API tokens for shops, ERPs, 3PLs and suppliers.")
+warehouse_cli = AppGroup("warehouse", help="Settings of a site.")
 
 
 role_option = click.option(
@@ -42,7 +43,7 @@ def refusals_exit() -> Iterator[None]:
 @click.argument("username")
 @role_option
 @click.option("--password", help="Prompted for (hidden, twice) when left out.")
-@click.option("--language", type=click.Choice(["en", "de"]))
+@click.option("--language", type=click.Choice(["en", "de", "en_US"]))
 def create_user(username, roles, password, language):
     """Create USERNAME with one or more roles (also the first admin)."""
     if password is None:
@@ -207,6 +208,24 @@ def revoke_token(token_id):
     click.echo(f"Revoked token {token.id} {token.name!r}.")
 
 
+@warehouse_cli.command("timezone")
+@click.argument("code")
+@click.argument("zone", required=False)
+def warehouse_timezone(code, zone):
+    """Show the time zone warehouse CODE keeps, or set it to ZONE (Europe/Berlin)."""
+    from fulfil.queries.layout import warehouses
+    from fulfil.services import layout
+
+    if zone:
+        with refusals_exit():
+            layout.set_timezone(code=code, timezone=zone)
+    site = next((w for w in warehouses() if w.code == code.strip().upper()), None)
+    if site is None:
+        click.echo(f"Error: no warehouse {code}", err=True)
+        sys.exit(1)
+    click.echo(f"{site.code} keeps {site.timezone}.")
+
+
 def register(app: Flask) -> None:
     from fulfil.commands.imports import import_cli
     from fulfil.commands.partners import licence_cli, shipments_cli
@@ -218,4 +237,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(token_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(stock_cli)
+    app.cli.add_command(warehouse_cli)
     app.cli.add_command(demo)

@@ -83,7 +83,8 @@ def load_config(instance_path: str) -> dict:
         # per client address, for the pages a signed link opens (no login)
         "PUBLIC_RATE_LIMIT": os.environ.get("PUBLIC_RATE_LIMIT", "60 per minute"),
         "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
-        "LANGUAGES": ["en", "de"],
+        # en_US: English with US dates and times, when a user chooses it (en is British)
+        "LANGUAGES": ["en", "de", "en_US"],
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         # Order intake

@@ -2,17 +2,13 @@
 
 from datetime import datetime
 
+from fulfil.domain.promise import is_late
+
 EXPRESS = "express"
 
 
-def is_late(promised_ship_by: datetime | None, now: datetime) -> bool:
-    """True once the promised ship-by time has passed (an order without a promise
-    is never late)."""
-    return promised_ship_by is not None and promised_ship_by < now
-
-
 def is_urgent(
-    shipping_method: str, promised_ship_by: datetime | None, now: datetime
+    shipping_method: str, promised_ship_by: datetime | None, status: str, now: datetime
 ) -> bool:
-    """Express orders and late ones are picked first."""
-    return shipping_method == EXPRESS or is_late(promised_ship_by, now)
+    """Express orders and late ones (domain.promise.is_late) are picked first."""
+    return shipping_method == EXPRESS or is_late(promised_ship_by, status, now)

@@ -74,6 +74,12 @@ class Order(db.Model):
         return [line for line in self.lines if line.split_from_id is None]
 
     @property
+    def timezone(self) -> str:
+        """The zone its warehouse keeps: its times are shown in it where the reader
+        has no warehouse of their own (the tracking and supplier pages)."""
+        return self.warehouse.timezone if self.warehouse else "UTC"
+
+    @property
     def units(self) -> int:
         return sum(line.qty for line in self.ordered_lines)
 

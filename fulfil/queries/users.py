@@ -37,6 +37,7 @@ class SignedInUser(UserMixin):
     active: bool
     warehouse_id: int | None
     warehouse_code: str | None
+    warehouse_timezone: str | None  # the zone every time on their pages is shown in
     roles: frozenset[Role]
     session_generation: int
 
@@ -61,6 +62,7 @@ _SIGNED_IN = Direct(
         User.session_generation,
         User.warehouse_id,
         Warehouse.code,
+        Warehouse.timezone,
         UserRole.role,
     )
     .outerjoin(Warehouse, User.warehouse_id == Warehouse.id)
@@ -70,8 +72,8 @@ _SIGNED_IN = Direct(
 
 
 def user_by_id(user_id: int) -> SignedInUser | None:
-    """The user, their session generation, their warehouse's code and their roles
-    in one read."""
+    """The user, their session generation, their warehouse's code and zone and their
+    roles in one read."""
     rows = _SIGNED_IN.all(db.session.connection(), {"user_id": user_id})
     if not rows:
         return None
@@ -83,6 +85,7 @@ def user_by_id(user_id: int) -> SignedInUser | None:
         active=first.active,
         warehouse_id=first.warehouse_id,
         warehouse_code=first.code,
+        warehouse_timezone=first.timezone,
         roles=frozenset(row.role for row in rows if row.role is not None),
         session_generation=first.session_generation,
     )

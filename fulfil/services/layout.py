@@ -5,7 +5,7 @@ import re
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fulfil.errors import DuplicateValue, InvalidInput
+from fulfil.errors import DuplicateValue, InvalidInput, NotFound
 from fulfil.models import Location, LocationKind, Warehouse
 from fulfil.models.warehouse import VIRTUAL_KINDS
 from fulfil.services import events, unit_of_work
@@ -40,6 +40,27 @@ def create_warehouse(
             session.add(Location(warehouse=warehouse, code=virtual_code, kind=kind))
         events.record(
             session, "warehouse.created", warehouse, actor_id=actor_id, code=code
+        )
+        return warehouse
+
+
+def set_timezone(*, code: str, timezone: str, actor_id: int | None = None) -> Warehouse:
+    """Set the IANA zone a site keeps (`Europe/Berlin`): its cut-offs and every time
+    its people read. Stored times are UTC and stay as they are."""
+    _check_timezone(timezone)
+    with unit_of_work() as session:
+        warehouse = session.scalar(
+            sa.select(Warehouse).where(Warehouse.code == code.strip().upper())
+        )
+        if warehouse is None:
+            raise NotFound(_l("no warehouse %(code)s"), code=code)
+        warehouse.timezone = timezone
+        events.record(
+            session,
+            "warehouse.timezone_set",
+            warehouse,
+            actor_id=actor_id,
+            zone=timezone,
         )
         return warehouse
 

@@ -18,7 +18,7 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from flask import current_app, has_request_context, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from reportlab.lib.units import mm
@@ -35,6 +35,7 @@ from fulfil.errors import (
     NotFound,
     ShipmentCancelled,
 )
+from fulfil.localtime import local_date
 from fulfil.models import FulfilmentMode, Shipment, Supplier, WebhookSubscription
 from fulfil.models.types import utcnow
 from fulfil.queries import partners as queries
@@ -299,6 +300,8 @@ def _draw_purchase_order(
             canvas.drawString(left, y, row)
         return y - 22
 
+    locale = get_locale()
+    placed = local_date(order.placed_at, order.timezone, locale)  # the warehouse's day
     y = top - 48
     y = block(
         y,
@@ -310,11 +313,10 @@ def _draw_purchase_order(
         _("Order"),
         [
             f"{_('Order reference')}: {order.external_id}",
-            f"{_('Order date')}: {format_date(order.placed_at, 'medium')}",
+            f"{_('Order date')}: {placed}",
             f"{_('Shipping method')}: {order.shipping_method.value.replace('_', ' ')}",
         ],
     )
-    locale = get_locale()
     address = [
         order.ship_name,
         order.ship_line1,

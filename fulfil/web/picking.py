@@ -9,10 +9,12 @@ from flask_login import current_user
 
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError, InvalidInput, ListClosed, NotYourList
+from fulfil.localtime import start_of_day
 from fulfil.queries import picking as queries
 from fulfil.queries import stock
 from fulfil.queries.screens import PickScreen
 from fulfil.services import picking
+from fulfil.web.formats import reader_zone
 from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
@@ -241,6 +243,6 @@ def _answer(
 
 
 def _my_figures():
-    start_of_day = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    figures = queries.picker_figures(start_of_day, user_id=current_user.id)
+    today = start_of_day(datetime.now(UTC), reader_zone())  # the warehouse's day
+    figures = queries.picker_figures(today, user_id=current_user.id)
     return figures[0] if figures else None

@@ -10,12 +10,13 @@ from flask_login import current_user
 
 from fulfil.domain.lines import ShortPolicy
 from fulfil.domain.roles import Role
-from fulfil.domain.urgency import is_late, is_urgent
+from fulfil.domain.urgency import is_urgent
 from fulfil.errors import FulfilError
 from fulfil.models import ExceptionKind, ShippingMethod
 from fulfil.queries import picking as queries
 from fulfil.queries.stock import lots_in_bin
 from fulfil.services import counts, shorts, waves
+from fulfil.web.formats import reader_zone
 from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.scope import in_my_warehouse
@@ -31,11 +32,12 @@ def home():
     warehouse_id = current_user.warehouse_id
     candidates = queries.wave_candidates(warehouse_id, chosen)
     now = datetime.now(UTC)
-    late = {s.id for s in candidates if is_late(s.order.promised_ship_by, now)}
     urgent = {
         s.id
         for s in candidates
-        if is_urgent(s.order.shipping_method, s.order.promised_ship_by, now)
+        if is_urgent(
+            s.order.shipping_method, s.order.promised_ship_by, s.order.status, now
+        )
     }
     # Only urgent orders come ticked; "tick all" (a link, so it works without
     # scripts) ticks every order shown.
@@ -47,7 +49,6 @@ def home():
         chosen=chosen,
         problem=problem,
         candidates=candidates,
-        late=late,
         urgent=urgent,
         ticked={s.id for s in candidates} if tick_all else urgent,
         tick_all=tick_all,
@@ -194,7 +195,10 @@ def _filter() -> tuple[queries.WaveFilter, str]:
     if args.get("ship_by"):
         try:
             day = datetime.fromisoformat(args["ship_by"])
-            ship_by = day.replace(hour=23, minute=59, tzinfo=day.tzinfo or UTC)
+            # the end of that day where the warehouse is
+            ship_by = day.replace(
+                hour=23, minute=59, tzinfo=day.tzinfo or reader_zone()
+            )
         except ValueError:
             problem = _("Ship by: use a date like 2026-12-01.")
     method = args.get("method", "")

@@ -48,7 +48,7 @@ def test_a_picker_scans_a_badge_and_switches_language(page: Page, live_app):
     expect(page.locator("html")).to_have_attribute("lang", "de")
 
     page.get_by_text("Menü").click()
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("button", name="English (UK)").click()
     expect(page.get_by_role("heading", name="Picking")).to_be_visible()
 
 

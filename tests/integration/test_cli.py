@@ -138,3 +138,17 @@ def test_the_demo_keeps_an_existing_warehouse_when_asked(runner, warehouse, tmp_
 
     assert result.exit_code == 0
     assert "keeping it" in result.output
+
+
+def test_a_warehouses_time_zone_is_shown_and_set(runner, warehouse):
+    shown = runner.invoke(args=["warehouse", "timezone", "wh1"])
+    moved = runner.invoke(args=["warehouse", "timezone", "WH1", "America/New_York"])
+    unknown = runner.invoke(args=["warehouse", "timezone", "WH1", "Mars/Olympus"])
+    missing = runner.invoke(args=["warehouse", "timezone", "NOPE", "Europe/Berlin"])
+
+    assert shown.exit_code == 0 and "WH1 keeps Europe/Berlin." in shown.output
+    assert moved.exit_code == 0 and "WH1 keeps America/New_York." in moved.output
+    assert unknown.exit_code == 1 and "unknown time zone" in unknown.output
+    assert missing.exit_code == 1 and "no warehouse NOPE" in missing.output
+    db.session.refresh(warehouse)
+    assert warehouse.timezone == "America/New_York"

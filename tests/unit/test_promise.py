@@ -3,7 +3,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fulfil.domain.promise import promised_ship_by
+from fulfil.domain.promise import is_late, promised_ship_by
 
 WEEKDAYS = frozenset({1, 2, 3, 4, 5})
 CUTOFF = time(14, 0)
@@ -56,3 +56,29 @@ def test_the_promise_is_a_working_day_cutoff_within_a_week_after_placing(placed)
     local = promise.astimezone(ZoneInfo("Europe/Berlin"))
     assert local.isoweekday() in WEEKDAYS
     assert local.time() == CUTOFF
+
+
+# -- late: past the promise and still in the building ------------------------------
+
+PROMISE = datetime(2026, 12, 6, 13, 0, tzinfo=UTC)  # 14:00 in Berlin
+
+
+def test_an_order_still_here_after_its_promise_is_late():
+    assert is_late(PROMISE, "allocated", PROMISE + timedelta(minutes=1))
+    assert is_late(PROMISE, "packed", PROMISE + timedelta(days=3))
+    assert is_late(PROMISE, "backordered", PROMISE + timedelta(seconds=1))
+
+
+def test_leaving_before_or_at_the_promised_minute_is_on_time():
+    assert not is_late(PROMISE, "picking", PROMISE - timedelta(hours=1))
+    assert not is_late(PROMISE, "picking", PROMISE)
+
+
+def test_shipped_delivered_and_cancelled_orders_are_never_late():
+    later = PROMISE + timedelta(days=1)
+    for status in ("shipped", "delivered", "cancelled"):
+        assert not is_late(PROMISE, status, later), status
+
+
+def test_an_order_without_a_promise_is_never_late():
+    assert not is_late(None, "received", PROMISE)
