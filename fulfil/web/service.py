@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, request
 
 from fulfil.domain.roles import Role
+from fulfil.history import order_history
 from fulfil.queries import orders
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.session import guard
@@ -31,6 +32,8 @@ def order(order_id: int):
         "service/order.html",
         "service/_order.html",
         order=found,
-        events=orders.order_timeline(found),
+        history=order_history(
+            orders.order_timeline(found), shipments=len(found.shipments)
+        ),
         parcels=orders.order_parcels(found),
     )
