@@ -146,7 +146,7 @@ def test_a_pickup_point_and_an_appointment_stand_out_on_the_label():
     text = text_of(label_pdf(parcel))
 
     assert "PICKUP POINT PS-4711" in text
-    assert "APPOINTMENT 2026-11-27 08:00-12:00" in text
+    assert "APPOINTMENT 27 NOV 2026, 08:00–12:00" in text
 
 
 def test_a_domestic_label_leaves_the_country_out():
