@@ -103,10 +103,10 @@ def _columns(currency: str) -> list[Column]:
     )
     return [
         Column(official(N_("No."), "N°"), 9 * mm),
-        Column(description, room - 118 * mm, max_lines=3),
+        Column(description, room - 122 * mm, max_lines=3),
         Column(official(N_("Quantity"), "Quantité"), 16 * mm, align="right"),
         Column(
-            official(N_("Net weight (kg)"), "Poids net (kg)"), 18 * mm, align="right"
+            official(N_("Net weight (kg)"), "Poids net (kg)"), 22 * mm, align="right"
         ),
         Column(
             official(
@@ -148,11 +148,15 @@ def _draw_declaration(canvas: Canvas, parcel: Parcel) -> None:
         margin=MARGIN,
         heads=(66 * mm, 3 * BODY),
         draw_head=draw_head,
-        end_height=78 * mm,
+        end_height=END_HEIGHT,
         draw_end=lambda canvas, top: _draw_end(canvas, parcel, top),
-        footer=lambda page, pages: (
-            f"CN 23 · {parcel.order_ref} · page {page} of {pages}"
+        footer=lambda page, pages: gettext(
+            "CN 23 · %(order)s · page %(page)s of %(pages)s",
+            order=parcel.order_ref,
+            page=page,
+            pages=pages,
         ),
+        title_lines=6,
     )
     draw_table_pages(canvas, pages, columns, rows, BODY)
 
@@ -202,7 +206,7 @@ def _draw_first_head(canvas: Canvas, parcel: Parcel) -> None:
         )
     y = boxes_top - boxes_h - 6 * mm
     references = [
-        (official(N_("Invoice / order"), "Facture / commande"), parcel.order_ref),
+        (official(N_("Order number"), "N° de commande"), parcel.order_ref),
         (official(N_("Tracking number"), "N° de suivi"), parcel.tracking_number),
         (official(N_("Carrier"), "Transporteur"), f"{parcel.carrier} {parcel.service}"),
         (official(N_("Parcel"), "Colis"), f"{parcel.number}/{parcel.count}"),
