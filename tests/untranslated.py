@@ -48,7 +48,9 @@ def english_patterns() -> list[tuple[str, re.Pattern]]:
                 continue
             chunks = [re.escape(chunk) for chunk in PLACEHOLDER.split(english)]
             body = r"\S+".join(chunks).strip()
-            patterns.append((english, re.compile(rf"(?<!\w){body}(?!\w)")))
+            # not inside an address, an e-mail or a code: /parcel/, orders@, a.b
+            alone = rf"(?<![\w@./:-]){body}(?![\w@]|[./:-]\w)"
+            patterns.append((english, re.compile(alone)))
     return patterns
 
 
@@ -67,7 +69,8 @@ def untranslated(text: str) -> list[str]:
 class _Visible(HTMLParser):
     """The text a person sees or hears on a page: text nodes outside script and
     style, and the attributes read out or shown (labels, placeholders, titles,
-    button values, and sentences kept for scripts in data-* attributes)."""
+    button values, and sentences kept for scripts in data-* attributes). What a
+    page marks as <code> (webhook event names, API scopes) is a machine's word."""
 
     SHOWN = {"placeholder", "aria-label", "title", "alt"}
 
@@ -77,7 +80,7 @@ class _Visible(HTMLParser):
         self.hidden = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self.hidden += 1
         for name, value in attrs:
             if not value:
@@ -89,7 +92,7 @@ class _Visible(HTMLParser):
                 self.parts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self.hidden:
+        if tag in ("script", "style", "code") and self.hidden:
             self.hidden -= 1
 
     def handle_data(self, data):

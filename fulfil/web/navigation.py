@@ -7,6 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from fulfil.domain.roles import HOME_ENDPOINTS, Role
+from fulfil.names import METHOD_NAMES
 
 AREA_NAMES = {
     Role.PICKER: _l("Picking"),
@@ -64,13 +65,6 @@ MODE_NAMES = {
     "digital": _l("digital"),
 }
 
-
-METHOD_NAMES = {
-    "standard": _l("standard"),
-    "express": _l("express"),
-    "pickup_point": _l("pickup point"),
-    "appointment": _l("delivery appointment"),
-}
 
 LIST_STATUS_NAMES = {
     "released": _l("waiting"),
