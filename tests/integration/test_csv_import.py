@@ -445,6 +445,19 @@ def test_the_report_comes_as_a_fragment_for_htmx_and_in_german(
     assert order("CSV-1") is not None
 
 
+def test_validation_messages_in_the_german_report_are_german(client, login, post, shop):
+    login("manager", language="de")
+    data = orders_csv(line("CSV-1", "SKU-0001", "zwei"), line("CSV-2", "SKU-0001", 0))
+
+    fragment = post(
+        "/manage/import", upload(data), headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+
+    assert "quantity</span>: muss eine ganze Zahl sein" in fragment
+    assert "quantity</span>: muss größer als 0 sein" in fragment
+    assert "Input should" not in fragment and "Field required" not in fragment
+
+
 def test_a_file_that_cannot_be_read_is_refused_on_the_page(client, login, post):
     login("manager")
 
