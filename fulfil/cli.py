@@ -104,7 +104,7 @@ def badge(username, pdf_path):
     with refusals_exit():
         token = users.issue_badge(username=username)
     if pdf_path:
-        roles = ", ".join(sorted(user_by_username(username).roles))
+        roles = user_by_username(username).roles
         pdf_path.write_bytes(badges_pdf([(username, roles, token)]).getvalue())
         click.echo(f"Badge card written to {pdf_path}")
     click.echo(token)

@@ -5,6 +5,8 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import qrcode
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
@@ -29,6 +31,23 @@ CARD_COLS, CARD_ROWS = 2, 5
 CARD_LEFT = (PAGE_W - CARD_COLS * CARD_W) / 2
 CARD_TOP = (PAGE_H - CARD_ROWS * CARD_H) / 2
 CARD_PAD = 4 * mm
+
+KIND_NAMES = {
+    "pick_face": _l("Pick face"),
+    "reserve": _l("Reserve"),
+    "receiving": _l("Goods-in"),
+    "packing": _l("Packing area"),
+    "shipping": _l("Shipping dock"),
+    "tote": _l("Tote"),
+}
+ROLE_NAMES = {
+    "picker": _l("Picker"),
+    "packer": _l("Packer"),
+    "receiver": _l("Receiver"),
+    "manager": _l("Manager"),
+    "customer_service": _l("Customer service"),
+    "admin": _l("Admin"),
+}
 
 
 def _qr_matrix(text: str, border: int) -> list[list[bool]]:
@@ -107,15 +126,15 @@ def _location_details(location: Location) -> str:
     parts = [
         f"{name} {value}"
         for name, value in (
-            ("Zone", location.zone),
-            ("Aisle", location.aisle),
-            ("Bay", location.bay),
-            ("Level", location.level),
+            (_("Zone"), location.zone),
+            (_("Aisle"), location.aisle),
+            (_("Bay"), location.bay),
+            (_("Level"), location.level),
         )
         if value
     ]
-    kind = str(getattr(location.kind, "value", location.kind)).replace("_", " ")
-    return " · ".join([*parts, kind.capitalize()])
+    kind = str(getattr(location.kind, "value", location.kind))
+    return " · ".join([*parts, str(KIND_NAMES.get(kind, _("Location")))])
 
 
 def _draw_location_label(
@@ -152,10 +171,16 @@ def _draw_location_label(
     canvas.drawString(x + LABEL_PAD, y + LABEL_PAD + 0.5 * mm, details)
 
 
+def role_names(roles: Iterable[str]) -> str:
+    """A badge's roles, named in the language of the person printing."""
+    return ", ".join(str(ROLE_NAMES.get(str(role), role)) for role in sorted(roles))
+
+
 def _draw_badge(
-    canvas: Canvas, badge: tuple[str, str, str], x: float, y: float
+    canvas: Canvas, badge: tuple[str, Iterable[str], str], x: float, y: float
 ) -> None:
     username, roles, token = badge
+    roles = role_names(roles)
     canvas.setStrokeColorRGB(0.7, 0.7, 0.7)
     canvas.setLineWidth(0.5)
     canvas.roundRect(x, y, CARD_W, CARD_H, 3 * mm, stroke=1, fill=0)
@@ -174,7 +199,8 @@ def _draw_badge(
     canvas.drawString(x + CARD_PAD, top - 10 * mm - 14, roles)
     canvas.setFillColorRGB(0.35, 0.35, 0.35)
     canvas.setFont(REGULAR, 6.5)
-    for line_number, line in enumerate(("Scan to sign in.", "Keep it like a key.")):
+    lines = (_("Scan to sign in."), _("Keep it like a key."))
+    for line_number, line in enumerate(lines):
         canvas.drawString(x + CARD_PAD, y + CARD_PAD + (1 - line_number) * 8, line)
 
 
@@ -185,7 +211,10 @@ def _draw_location_labels(canvas: Canvas, locations: Sequence[Location]) -> None
     _pages(canvas, locations, slots, _draw_location_label)
 
 
-def _draw_badges(canvas: Canvas, badges: Sequence[tuple[str, str, str]]) -> None:
+Badge = tuple[str, Iterable[str], str]  # username, role codes, badge token
+
+
+def _draw_badges(canvas: Canvas, badges: Sequence[Badge]) -> None:
     slots = _slots(CARD_LEFT, CARD_TOP, CARD_W, CARD_H, CARD_COLS, CARD_ROWS)
     _pages(canvas, badges, slots, _draw_badge)
 
@@ -204,17 +233,18 @@ def _pdf(title: str, draw) -> io.BytesIO:
 def location_labels_pdf(locations: Iterable[Location]) -> io.BytesIO:
     """An A4 PDF of location labels (code, Code 128 and QR), 24 to a sheet."""
     locations = list(locations)
-    return _pdf("Fulfil location labels", lambda c: _draw_location_labels(c, locations))
+    title = _("Location labels")
+    return _pdf(title, lambda c: _draw_location_labels(c, locations))
 
 
-def badges_pdf(badges: list[tuple[str, str, str]]) -> io.BytesIO:
+def badges_pdf(badges: list[Badge]) -> io.BytesIO:
     """An A4 PDF of credit-card badges from (username, roles, token), 10 to a sheet."""
-    return _pdf("Fulfil badges", lambda c: _draw_badges(c, badges))
+    return _pdf(_("Badges"), lambda c: _draw_badges(c, badges))
 
 
 def demo_sheet_pdf(
     locations: Iterable[Location],
-    badges: list[tuple[str, str, str]],
+    badges: list[Badge],
     path: Path | None = None,
 ) -> io.BytesIO:
     """Badges first, then location labels, in one PDF; also saved to `path` if given."""
@@ -224,7 +254,7 @@ def demo_sheet_pdf(
         _draw_badges(canvas, badges)
         _draw_location_labels(canvas, locations)
 
-    pdf = _pdf("Fulfil demo: badges and location labels", draw)
+    pdf = _pdf(_("Badges and location labels"), draw)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(pdf.getvalue())

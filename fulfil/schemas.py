@@ -21,6 +21,7 @@ from pydantic import (
     WithJsonSchema,
     model_validator,
 )
+from pydantic_core import PydanticCustomError
 
 from fulfil.domain.barcodes import CODE128
 from fulfil.models import FulfilmentMode, LocationKind, ShippingMethod, Tracking
@@ -30,7 +31,11 @@ from fulfil.models.warehouse import VIRTUAL_KINDS
 def _country(code: str) -> str:
     code = code.upper()
     if pycountry.countries.get(alpha_2=code) is None:
-        raise ValueError(f"{code!r} is not an ISO 3166-1 alpha-2 country code")
+        raise PydanticCustomError(  # its own type: fulfil.validation words it
+            "country_code",
+            "'{code}' is not an ISO 3166-1 alpha-2 country code",
+            {"code": code},
+        )
     return code
 
 
@@ -120,7 +125,7 @@ class Slot(Strict):
     @model_validator(mode="after")
     def _ordered(self):
         if self.end <= self.start:
-            raise ValueError("the slot must end after it starts")
+            raise PydanticCustomError("slot_order", "the slot must end after it starts")
         return self
 
 
@@ -189,14 +194,18 @@ class OrderIn(Strict):
             self.shipping_method == ShippingMethod.PICKUP_POINT
             and not self.pickup_point_id
         ):
-            raise ValueError(
-                "pickup_point_id is required for shipping_method pickup_point"
+            raise PydanticCustomError(
+                "pickup_point_required",
+                "pickup_point_id is required for shipping_method pickup_point",
             )
         if (
             self.shipping_method == ShippingMethod.APPOINTMENT
             and self.appointment is None
         ):
-            raise ValueError("appointment is required for shipping_method appointment")
+            raise PydanticCustomError(
+                "appointment_required",
+                "appointment is required for shipping_method appointment",
+            )
         return self
 
 
@@ -260,7 +269,7 @@ class AdjustmentIn(Strict):
     @model_validator(mode="after")
     def _not_zero(self):
         if self.quantity == 0:
-            raise ValueError("quantity must not be 0")
+            raise PydanticCustomError("quantity_zero", "quantity must not be 0")
         return self
 
 

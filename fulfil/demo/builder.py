@@ -213,8 +213,8 @@ def build_demo(pdf_path: Path | None = None, today: date | None = None) -> DemoS
         from fulfil.queries.layout import physical_locations
 
         badges = [
-            (username, roles.replace("_", " ").capitalize(), summary.badges[username])
-            for username, _, roles in summary.credentials
+            (username, [role], summary.badges[username])
+            for username, _, role in summary.credentials
         ]
         demo_sheet_pdf(physical_locations(warehouse_id), badges, path=pdf_path)
         summary.pdf_path = pdf_path

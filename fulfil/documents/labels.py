@@ -13,12 +13,14 @@ from collections.abc import Callable
 
 import pycountry
 import qrcode
+from flask_babel import gettext as _
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.units import inch, mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.pdfgen.canvas import Canvas
 
+from fulfil.documents.formats import date_text, datetime_text, kg_text, time_text
 from fulfil.documents.model import Address, Parcel
 from fulfil.labels import _draw_qr, _fit
 
@@ -210,7 +212,7 @@ def label_pdf(parcel: Parcel) -> bytes:
     """A 4 x 6 in shipping label: addresses, carrier, tracking barcode and QR code."""
     return pdf_bytes(
         (LABEL_W, LABEL_H),
-        f"Label {parcel.tracking_number}",
+        _("Label %(tracking)s", tracking=parcel.tracking_number),
         lambda canvas: _draw_label(canvas, parcel),
     )
 
@@ -242,7 +244,7 @@ def _draw_header(canvas: Canvas, parcel: Parcel, baseline: float) -> float:
 
 
 def _draw_sender(canvas: Canvas, sender: Address, top: float) -> float:
-    draw(canvas, PAD, top, "FROM", 6, bold=True)
+    draw(canvas, PAD, top, _("From").upper(), 6, bold=True)
     y = top
     for number, line in enumerate(address_lines(sender)):
         y -= 8.5
@@ -262,7 +264,7 @@ def _draw_recipient(canvas: Canvas, parcel: Parcel, top: float, bottom: float) -
     if to.country.upper() != parcel.ship_from.country.upper():
         lines.append((country_name(to.country).upper(), True))
     lines = [(text, bold) for text, bold in lines if text.strip()]
-    draw(canvas, PAD, top, "TO", 7, bold=True)
+    draw(canvas, PAD, top, _("To").upper(), 7, bold=True)
     largest = min(17, (top - bottom - 2 * mm) / (1.2 * len(lines)))
     room = LABEL_W - 2 * PAD - 4 * mm
     y = top - 2 * mm
@@ -275,13 +277,14 @@ def _draw_recipient(canvas: Canvas, parcel: Parcel, top: float, bottom: float) -
 def _delivery_notes(parcel: Parcel) -> list[str]:
     notes = []
     if parcel.pickup_point_id:
-        notes.append(f"PICKUP POINT {parcel.pickup_point_id}")
+        note = _("Pickup point %(id)s", id=parcel.pickup_point_id)
+        notes.append(note.upper())
     if parcel.appointment:
         start, end = parcel.appointment
-        until = (
-            f"{end:%H:%M}" if end.date() == start.date() else f"{end:%Y-%m-%d %H:%M}"
-        )
-        notes.append(f"APPOINTMENT {start:%Y-%m-%d %H:%M}-{until}")
+        same_day = end.date() == start.date()
+        until = time_text(end) if same_day else datetime_text(end)
+        slot = f"{datetime_text(start)}–{until}"
+        notes.append(_("Appointment %(slot)s", slot=slot).upper())
     return notes
 
 
@@ -338,12 +341,13 @@ def _groups(number: str) -> list[str]:
 
 
 def _details(parcel: Parcel) -> list[tuple[str, str]]:
+    of = _("%(number)s of %(count)s", number=parcel.number, count=parcel.count)
     details = [
-        ("Order", parcel.order_ref),
-        ("Parcel", f"{parcel.number} of {parcel.count}"),
-        ("Weight", f"{kg(parcel.weight_g, 2)} kg"),
-        ("Box", parcel.box),
-        ("Shipped", f"{parcel.shipped_on:%Y-%m-%d}" if parcel.shipped_on else ""),
+        (_("Order"), parcel.order_ref),
+        (_("Parcel"), of),
+        (_("Weight"), f"{kg_text(parcel.weight_g, 2)} kg"),
+        (_("Box"), parcel.box),
+        (_("Shipped"), date_text(parcel.shipped_on) if parcel.shipped_on else ""),
     ]
     return [(name, value) for name, value in details if value]
 
@@ -358,7 +362,7 @@ def _draw_bottom(canvas: Canvas, parcel: Parcel) -> float:
         draw(canvas, left, y, name, 7)
         draw(canvas, left + 14 * mm, y, value, 10, bold=True, room=room, smallest=6)
         y -= 13
-    draw(canvas, left, PAD + 1, "Scan the code to track this parcel", 6)
+    draw(canvas, left, PAD + 1, _("Scan the code to track this parcel"), 6)
     return PAD + QR_SIZE
 
 
@@ -428,7 +432,7 @@ def label_zpl(parcel: Parcel) -> str:
 
 
 def _zpl_sender(sender: Address) -> list[str]:
-    fields = [_zpl_text(ZPL_PAD, 104, "FROM", 18, ZPL_ROOM)]
+    fields = [_zpl_text(ZPL_PAD, 104, _("From").upper(), 18, ZPL_ROOM)]
     y = 128
     for number, line in enumerate(address_lines(sender)):
         height = 24 if number == 0 else 22
@@ -444,7 +448,7 @@ def _zpl_recipient(parcel: Parcel, top: int, bottom: int) -> list[str]:
     if to.country.upper() != parcel.ship_from.country.upper():
         lines.append(country_name(to.country).upper())
     lines = [line for line in lines if line.strip()]
-    fields = [_zpl_text(ZPL_PAD, top, "TO", 20, ZPL_ROOM)]
+    fields = [_zpl_text(ZPL_PAD, top, _("To").upper(), 20, ZPL_ROOM)]
     step = min(60, (bottom - top - 28) // len(lines))
     for number, line in enumerate(lines):
         y = top + 28 + number * step

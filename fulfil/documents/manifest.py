@@ -4,11 +4,14 @@ as a PDF to print and as CSV for the carrier's systems."""
 import csv
 import io
 
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from reportlab.graphics.barcode.code128 import Code128
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from fulfil.documents.formats import datetime_text, kg_text
 from fulfil.documents.labels import address_lines, draw, kg, pdf_bytes
 from fulfil.documents.model import Manifest
 from fulfil.documents.slips import (
@@ -59,23 +62,27 @@ def manifest_pdf(manifest: Manifest) -> bytes:
     """The manifest on A4: every entry, the totals, and lines for both signatures."""
     return pdf_bytes(
         A4,
-        f"Manifest {manifest.carrier} {manifest.number}",
+        _("Manifest %(number)s · %(carrier)s", **_names(manifest)),
         lambda canvas: _draw_manifest(canvas, manifest),
     )
+
+
+def _names(manifest: Manifest) -> dict[str, str]:
+    return {"number": manifest.number, "carrier": manifest.carrier}
 
 
 def _columns() -> list[Column]:
     room = A4[0] - 2 * MARGIN
     return [
         Column("#", 8 * mm),
-        Column("Tracking number", 36 * mm),
-        Column("Order", 22 * mm),
-        Column("Recipient", room - 149 * mm - GUTTER, max_lines=2),
-        Column("Postal code", 16 * mm),
-        Column("City", 26 * mm, max_lines=2),
-        Column("Country", 14 * mm),
-        Column("Parcels", 13 * mm, align="right"),
-        Column("Weight (kg)", 14 * mm + GUTTER, align="right"),
+        Column(_("Tracking number"), 36 * mm),
+        Column(_("Order"), 22 * mm),
+        Column(_("Recipient"), room - 149 * mm - GUTTER, max_lines=2),
+        Column(_("Postal code"), 16 * mm),
+        Column(_("City"), 26 * mm, max_lines=2),
+        Column(_("Country"), 14 * mm),
+        Column(_("Parcels"), 13 * mm, align="right"),
+        Column(_("Weight (kg)"), 14 * mm + GUTTER, align="right"),
     ]
 
 
@@ -90,18 +97,19 @@ def _draw_manifest(canvas: Canvas, manifest: Manifest) -> None:
             entry.ship_to.city,
             entry.ship_to.country.upper(),
             str(entry.parcels),
-            kg(entry.weight_g),
+            kg_text(entry.weight_g),
         )
         for number, entry in enumerate(manifest.entries, start=1)
     ]
-    title = f"Manifest {manifest.number} · {manifest.carrier}"
+    names = _names(manifest)
+    continued = _("Manifest %(number)s · %(carrier)s (continued)", **names)
 
     def draw_head(canvas: Canvas, page: int) -> None:
         if page == 1:
             _draw_first_head(canvas, manifest)
         else:
             y = A4[1] - MARGIN - BODY * 1.3
-            draw(canvas, MARGIN, y, f"{title} (continued)", BODY * 1.3, bold=True)
+            draw(canvas, MARGIN, y, continued, BODY * 1.3, bold=True)
 
     pages = Pages(
         size=A4,
@@ -110,7 +118,12 @@ def _draw_manifest(canvas: Canvas, manifest: Manifest) -> None:
         draw_head=draw_head,
         end_height=64 * mm,
         draw_end=lambda canvas, top: _draw_end(canvas, manifest, top),
-        footer=lambda page, pages: f"{title} · page {page} of {pages}",
+        footer=lambda page, pages: _(
+            "Manifest %(number)s · %(carrier)s · page %(page)s of %(pages)s",
+            page=page,
+            pages=pages,
+            **names,
+        ),
     )
     draw_table_pages(canvas, pages, _columns(), rows, BODY)
 
@@ -123,15 +136,15 @@ def _draw_first_head(canvas: Canvas, manifest: Manifest) -> None:
         canvas,
         MARGIN,
         top - 16,
-        f"{manifest.carrier} manifest",
+        _("%(carrier)s manifest", carrier=manifest.carrier),
         16,
         bold=True,
         room=page_w / 2,
     )
-    draw(canvas, MARGIN, top - 30, f"No. {manifest.number}", 11, bold=True)
-    draw(
-        canvas, MARGIN, top - 43, f"Created {manifest.created_at:%Y-%m-%d %H:%M}", BODY
-    )
+    number = _("No. %(number)s", number=manifest.number)
+    draw(canvas, MARGIN, top - 30, number, 11, bold=True)
+    created = _("Created %(when)s", when=datetime_text(manifest.created_at))
+    draw(canvas, MARGIN, top - 43, created, BODY)
     modules = Code128(manifest.number, barWidth=1).width  # quiet zones included
     bar_width = min(0.4 * mm, (page_w / 2 - MARGIN) / modules)
     barcode = Code128(
@@ -139,7 +152,7 @@ def _draw_first_head(canvas: Canvas, manifest: Manifest) -> None:
     )
     barcode.drawOn(canvas, page_w - MARGIN - barcode.width, top - 16 * mm)
     y = top - 56
-    draw(canvas, MARGIN, y, "FROM", BODY * 0.8, bold=True)
+    draw(canvas, MARGIN, y, _("From").upper(), BODY * 0.8, bold=True)
     sender = ", ".join(address_lines(manifest.ship_from))
     draw(
         canvas,
@@ -158,27 +171,31 @@ def _draw_end(canvas: Canvas, manifest: Manifest, top: float) -> None:
     parcels = sum(entry.parcels for entry in manifest.entries)
     grams = sum(entry.weight_g for entry in manifest.entries)
     entries = len(manifest.entries)
-    totals = ("", f"{entries} entries", "", "", "", "", "", str(parcels), kg(grams))
+    count = ngettext("%(num)s entry", "%(num)s entries", entries)
+    totals = ("", count, "", "", "", "", "", str(parcels), kg_text(grams))
     top = draw_row(canvas, MARGIN, top, _columns(), totals, BODY, bold=True)
     y = top - BODY * 2.5
-    draw(
-        canvas,
-        MARGIN,
-        y,
-        f"Handed over: {parcels} parcels, {kg(grams)} kg in total.",
-        BODY,
-        bold=True,
+    handed = ngettext(
+        "Handed over: %(num)s parcel, %(kg)s kg in total.",
+        "Handed over: %(num)s parcels, %(kg)s kg in total.",
+        parcels,
+        kg=kg_text(grams),
     )
+    draw(canvas, MARGIN, y, handed, BODY, bold=True)
     y -= 16 * mm
     half = (page_w - 2 * MARGIN) / 2
-    for x, who in ((MARGIN, "Warehouse"), (MARGIN + half + 4 * mm, "Driver")):
+    signers = (
+        (MARGIN, _("Warehouse: name"), _("Warehouse: signature")),
+        (MARGIN + half + 4 * mm, _("Driver: name"), _("Driver: signature")),
+    )
+    for x, name, signature in signers:
         length = half - 4 * mm
-        draw_signature_line(canvas, x, y, length, f"{who}: name")
-        draw_signature_line(canvas, x, y - 14 * mm, length, f"{who}: signature")
+        draw_signature_line(canvas, x, y, length, name)
+        draw_signature_line(canvas, x, y - 14 * mm, length, signature)
     draw_signature_line(
         canvas,
         MARGIN + half + 4 * mm,
         y - 28 * mm,
         half - 4 * mm,
-        "Picked up on (date, time)",
+        _("Picked up on (date, time)"),
     )

@@ -58,7 +58,6 @@ class Slip:
     shop_name: str
     lines: tuple[Line, ...]
     order_url: str  # the slip's QR code encodes order_url
-    language: str = "en"  # "en" or "de"; any other prints English
 
 
 @dataclass(frozen=True)

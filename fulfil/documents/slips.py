@@ -1,4 +1,4 @@
-"""The packing slip that goes in the parcel, in the customer's language (en or de).
+"""The packing slip that goes in the parcel, in the language of the person printing.
 
 Also the paged table the customs declaration and the manifest share: rows wrap to
 the lines their columns allow, flow onto further pages under a repeated header, and
@@ -8,10 +8,12 @@ the last page keeps room below the last row for totals or a signature.
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from reportlab.lib.pagesizes import A4, A5
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 
+from fulfil.documents.formats import date_text
 from fulfil.documents.labels import address_lines, draw, draw_qr, pdf_bytes, wrap
 from fulfil.documents.model import Address, Slip
 
@@ -42,6 +44,7 @@ class Pages:
     end_height: float
     draw_end: Callable[[Canvas, float], None]  # the top of the room below the rows
     footer: Callable[[int, int], str]  # page number, pages
+    title_lines: int = 2  # column titles wrap to this many lines
 
 
 def draw_table_pages(
@@ -54,7 +57,8 @@ def draw_table_pages(
     """The table over as many pages as it needs, each page closed."""
     cells = [_wrap_row(columns, row, size) for row in rows]
     heights = [_row_height(lines, size) for lines in cells]
-    titles = _wrap_row(columns, [column.title for column in columns], size, True, 2)
+    titles = [column.title for column in columns]
+    titles = _wrap_row(columns, titles, size, True, pages.title_lines)
     page_w, page_h = pages.size
     room = [
         page_h - 2 * pages.margin - FOOTER - head - _row_height(titles, size)
@@ -192,42 +196,6 @@ class Sheet:
 
 
 SHEETS = {"A4": Sheet(A4, 15 * mm, 10, 30 * mm), "A5": Sheet(A5, 11 * mm, 8.5, 24 * mm)}
-TEXTS = {
-    "en": {
-        "title": "Packing slip",
-        "order": "Order",
-        "placed": "Order date",
-        "date": "%Y-%m-%d",
-        "ship_to": "SHIP TO",
-        "from": "FROM",
-        "sku": "SKU",
-        "item": "Item",
-        "qty": "Qty",
-        "lot": "lot",
-        "total": "Items in total",
-        "scan": "Scan for your order",
-        "continued": "continued",
-        "page": "Page {page} of {pages}",
-        "thanks": "Thank you for your order.",
-    },
-    "de": {
-        "title": "Lieferschein",
-        "order": "Bestellung",
-        "placed": "Bestelldatum",
-        "date": "%d.%m.%Y",
-        "ship_to": "LIEFERADRESSE",
-        "from": "ABSENDER",
-        "sku": "Artikelnr.",
-        "item": "Artikel",
-        "qty": "Menge",
-        "lot": "Charge",
-        "total": "Artikel insgesamt",
-        "scan": "Scannen für Ihre Bestellung",
-        "continued": "Fortsetzung",
-        "page": "Seite {page} von {pages}",
-        "thanks": "Vielen Dank für Ihre Bestellung.",
-    },
-}
 
 
 def packing_slip_pdf(slip: Slip, size: str = "A4") -> bytes:
@@ -237,43 +205,49 @@ def packing_slip_pdf(slip: Slip, size: str = "A4") -> bytes:
         raise ValueError(f"size must be one of {', '.join(SHEETS)}, not {size!r}")
     return pdf_bytes(
         SHEETS[size].page,
-        f"{TEXTS['en']['title']} {slip.order_ref}",
+        _("Packing slip %(order)s", order=slip.order_ref),
         lambda canvas: _draw_slip(canvas, slip, SHEETS[size]),
     )
 
 
+def page_of(page: int, pages: int) -> str:
+    """The footer of every document's pages."""
+    return _("Page %(page)s of %(pages)s", page=page, pages=pages)
+
+
 def _draw_slip(canvas: Canvas, slip: Slip, sheet: Sheet) -> None:
-    text = TEXTS.get(slip.language, TEXTS["en"])
     body, margin = sheet.body, sheet.margin
     room = sheet.page[0] - 2 * margin
     columns = [
-        Column(text["sku"], room * 0.24),
-        Column(text["item"], room * 0.64, max_lines=3),
-        Column(text["qty"], room * 0.12 + GUTTER, align="right"),
+        Column(_("SKU"), room * 0.24),
+        Column(_("Item"), room * 0.64, max_lines=3),
+        Column(_("Qty"), room * 0.12 + GUTTER, align="right"),
     ]
     rows = [
         (
             line.sku,
-            f"{line.name} ({text['lot']} {line.lot})" if line.lot else line.name,
+            _("%(name)s (lot %(lot)s)", name=line.name, lot=line.lot)
+            if line.lot
+            else line.name,
             str(line.qty),
         )
         for line in slip.lines
     ]
-    continued = f"{text['title']} · {text['order']} {slip.order_ref}"
-    continued += f" ({text['continued']})"
+    continued = _("Packing slip %(order)s (continued)", order=slip.order_ref)
 
     def draw_head(canvas: Canvas, page: int) -> None:
         if page == 1:
-            _draw_first_head(canvas, slip, text, sheet)
+            _draw_first_head(canvas, slip, sheet)
         else:
             top = sheet.page[1] - margin - body
             draw(canvas, margin, top, continued, body, bold=True, room=room)
 
     def draw_end(canvas: Canvas, top: float) -> None:
-        total = f"{text['total']}: {sum(line.qty for line in slip.lines)}"
+        units = sum(line.qty for line in slip.lines)
+        total = _("Items in total: %(num)s", num=units)
         y = top - CELL_PAD - body
         draw(canvas, margin + room, y, total, body, bold=True, align="right")
-        draw(canvas, margin, y - 3 * body, text["thanks"], body)
+        draw(canvas, margin, y - 3 * body, _("Thank you for your order."), body)
 
     pages = Pages(
         size=sheet.page,
@@ -282,32 +256,29 @@ def _draw_slip(canvas: Canvas, slip: Slip, sheet: Sheet) -> None:
         draw_head=draw_head,
         end_height=5 * body,
         draw_end=draw_end,
-        footer=lambda page, pages: text["page"].format(page=page, pages=pages),
+        footer=page_of,
     )
     draw_table_pages(canvas, pages, columns, rows, body)
 
 
-def _draw_first_head(
-    canvas: Canvas, slip: Slip, text: dict[str, str], sheet: Sheet
-) -> None:
+def _draw_first_head(canvas: Canvas, slip: Slip, sheet: Sheet) -> None:
     """Shop, title and order on the left, the QR code on the right, then addresses."""
     (page_w, page_h), margin, body, qr = sheet.page, sheet.margin, sheet.body, sheet.qr
     top = page_h - margin
     draw_qr(canvas, slip.order_url, page_w - margin - qr, top - qr, qr)
     caption_x, caption_y = page_w - margin - qr / 2, top - qr - body
-    draw(canvas, caption_x, caption_y, text["scan"], body * 0.7, align="centre")
+    scan = _("Scan for your order")
+    draw(canvas, caption_x, caption_y, scan, body * 0.7, align="centre")
     room = page_w - 2 * margin - qr - 6 * mm
-    order = f"{text['order']} {slip.order_ref}"
-    placed = f"{text['placed']}: {slip.placed_at.strftime(text['date'])}"
+    order = _("Order %(order)s", order=slip.order_ref)
+    placed = _("Order date: %(date)s", date=date_text(slip.placed_at))
+    title = _("Packing slip")
     draw(canvas, margin, top - body, slip.shop_name, body * 1.1, room=room)
-    draw(
-        canvas, margin, top - 3.4 * body, text["title"], body * 2, bold=True, room=room
-    )
+    draw(canvas, margin, top - 3.4 * body, title, body * 2, bold=True, room=room)
     draw(canvas, margin, top - 5.4 * body, order, body * 1.2, bold=True, room=room)
     draw(canvas, margin, top - 6.8 * body, placed, body, room=room)
     half = (page_w - 2 * margin) / 2
     y = top - qr - 2.5 * body
-    draw_address(canvas, margin, y, text["ship_to"], slip.ship_to, body, half - 6 * mm)
-    draw_address(
-        canvas, margin + half, y, text["from"], slip.ship_from, body, half - 6 * mm
-    )
+    ship_to, sender = _("Ship to").upper(), _("From").upper()
+    draw_address(canvas, margin, y, ship_to, slip.ship_to, body, half - 6 * mm)
+    draw_address(canvas, margin + half, y, sender, slip.ship_from, body, half - 6 * mm)

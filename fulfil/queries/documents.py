@@ -90,7 +90,7 @@ def parcel_document(parcel: Parcel) -> doc.Parcel:
     )
 
 
-def slip_document(shipment: Shipment, language: str) -> doc.Slip:
+def slip_document(shipment: Shipment) -> doc.Slip:
     order = shipment.order
     timezone = ZoneInfo(order.warehouse.timezone if order.warehouse else "UTC")
     return doc.Slip(
@@ -109,7 +109,6 @@ def slip_document(shipment: Shipment, language: str) -> doc.Slip:
             for line in shipment.lines
         ),
         order_url=tracking_url(shipment.id),
-        language=language,
     )
 
 

@@ -59,11 +59,12 @@ def timeline(subject_type: str, subject_id: int) -> list[Event]:
 
 
 def order_timeline(order: Order) -> list[Event]:
-    """What happened to an order and its shipments, oldest first."""
+    """What happened to an order and its shipments, oldest first, with who did it."""
     shipment_ids = [s.id for s in order.shipments]
     return list(
         db.session.scalars(
             sa.select(Event)
+            .options(sa.orm.joinedload(Event.actor))
             .where(
                 sa.or_(
                     sa.and_(

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import joinedload
 
 from fulfil.extensions import db
+from fulfil.history import event_sentence
 from fulfil.models import Event, Order, Parcel, Product, Shipment, StockMove
 
 KINDS = ("order", "parcel", "product", "lot")
@@ -18,6 +19,7 @@ LIMIT = 500
 class Entry:
     at: datetime
     what: str  # an event's action or a move's reason
+    text: str  # an event told as a sentence in the reader's language; "" for a move
     who: str
     where: str  # "A-01-1-A → T-004" for moves
     detail: str
@@ -124,9 +126,10 @@ def _timeline(events: list[Event], moves: list[StockMove]) -> list[Entry]:
         Entry(
             at=e.at,
             what=e.action,
+            text=event_sentence(e),
             who=e.actor.username if e.actor else "",
             where="",
-            detail=", ".join(f"{k}: {v}" for k, v in sorted((e.data or {}).items())),
+            detail="",
             is_move=False,
         )
         for e in events
@@ -134,6 +137,7 @@ def _timeline(events: list[Event], moves: list[StockMove]) -> list[Entry]:
         Entry(
             at=m.at,
             what=m.reason,
+            text="",
             who=m.actor.username if m.actor else "",
             where=f"{m.from_location.code} → {m.to_location.code}",
             detail=f"{m.qty} × {m.product.sku}"

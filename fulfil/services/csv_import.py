@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from pydantic import TypeAdapter, ValidationError
 
+from fulfil import validation
 from fulfil.errors import FulfilError, InvalidRequest, OrderConflict
 from fulfil.extensions import db
 from fulfil.models import Product, Warehouse
@@ -262,7 +263,9 @@ def import_products(data: bytes, *, actor_id: int | None = None) -> ImportReport
         try:
             SKU.validate_python(sku)
         except ValidationError as error:
-            problems += [Problem(row.line, "sku", _message(e)) for e in error.errors()]
+            problems += [
+                Problem(row.line, "sku", validation.message(e)) for e in error.errors()
+            ]
         if sku in first_line:
             problems.append(
                 Problem(
@@ -299,7 +302,8 @@ def _import_product(
         data = ProductIn.model_validate(payload)
     except ValidationError as error:
         problems += [
-            Problem(row.line, _column(e["loc"]), _message(e)) for e in error.errors()
+            Problem(row.line, _column(e["loc"]), validation.message(e))
+            for e in error.errors()
         ]
     barcode = row.cells.get("barcode", "")
     if EXCEL_NUMBER.match(barcode):  # say why, rather than which pattern it breaks
@@ -427,7 +431,8 @@ def _order_request(
         request = OrderIn.model_validate(payload)
     except ValidationError as error:
         problems += [
-            _order_problem(e["loc"], _message(e), group) for e in error.errors()
+            _order_problem(e["loc"], validation.message(e), group)
+            for e in error.errors()
         ]
     blamed = {(p.line, p.field) for p in problems}
     for row in group:
@@ -580,11 +585,6 @@ def _overflow(row: Row) -> list[Problem]:
 
 def _column(loc: Iterable) -> str:
     return ".".join(str(part) for part in loc)
-
-
-def _message(error: dict) -> str:
-    message = error["msg"]
-    return message.removeprefix("Value error, ")
 
 
 def _refusal_problems(refusal: FulfilError, line: int | None) -> list[Problem]:

@@ -38,6 +38,7 @@ from fulfil.errors import (
 from fulfil.localtime import local_date
 from fulfil.models import FulfilmentMode, Shipment, Supplier, WebhookSubscription
 from fulfil.models.types import utcnow
+from fulfil.names import METHOD_NAMES
 from fulfil.queries import partners as queries
 from fulfil.queries.partners import EXPORTED, PO_SENT
 from fulfil.schemas import ShipmentReport
@@ -282,6 +283,7 @@ def _draw_purchase_order(
     from fulfil.labels import BOLD, PAGE_H, PAGE_W, REGULAR, _draw_qr, _fit
 
     order, supplier = shipment.order, shipment.supplier
+    method = order.shipping_method.value
     left, right, width = 18 * mm, PAGE_W - 18 * mm, PAGE_W - 36 * mm
     qr = 38 * mm
     top = PAGE_H - 18 * mm
@@ -312,9 +314,9 @@ def _draw_purchase_order(
         y,
         _("Order"),
         [
-            f"{_('Order reference')}: {order.external_id}",
-            f"{_('Order date')}: {placed}",
-            f"{_('Shipping method')}: {order.shipping_method.value.replace('_', ' ')}",
+            _("Order reference: %(order)s", order=order.external_id),
+            _("Order date: %(date)s", date=placed),
+            _("Shipping method: %(method)s", method=METHOD_NAMES[method]),
         ],
     )
     address = [

@@ -1,10 +1,10 @@
-"""Labels, slips, customs forms, manifests and parcel photos: printable at any time."""
+"""Labels, slips, customs forms, manifests and parcel photos: printable at any time,
+in the language of the person printing (the request's locale, as every page)."""
 
 import io
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_file
-from flask_babel import get_locale
 
 from fulfil.documents.customs import customs_declaration_pdf
 from fulfil.documents.labels import label_pdf, label_zpl
@@ -68,9 +68,8 @@ def slip_pdf_file(shipment_id: int):
         abort(400)
     shipment = queries.shipment(shipment_id)
     in_my_warehouse(shipment.warehouse_id)
-    language = str(get_locale() or "en")
     return _file(
-        packing_slip_pdf(documents.slip_document(shipment, language), size=size),
+        packing_slip_pdf(documents.slip_document(shipment), size=size),
         "application/pdf",
         f"slip-{shipment.order.external_id}.pdf",
     )

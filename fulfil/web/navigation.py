@@ -7,6 +7,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from fulfil.domain.roles import HOME_ENDPOINTS, Role
+from fulfil.names import METHOD_NAMES
 
 AREA_NAMES = {
     Role.PICKER: _l("Picking"),
@@ -65,13 +66,6 @@ MODE_NAMES = {
 }
 
 
-METHOD_NAMES = {
-    "standard": _l("standard"),
-    "express": _l("express"),
-    "pickup_point": _l("pickup point"),
-    "appointment": _l("delivery appointment"),
-}
-
 LIST_STATUS_NAMES = {
     "released": _l("waiting"),
     "picking": _l("picking"),
@@ -87,22 +81,6 @@ EXCEPTION_NAMES = {
     "refused_scan": _l("refused offline scan"),
     "missing_at_packing": _l("missing at packing"),
 }
-
-# What the traceability timeline calls each event (others show their raw name).
-EVENT_NAMES = {
-    "order.received": _l("order received"),
-    "order.cancelled": _l("order cancelled"),
-    "pick.confirmed": _l("unit picked"),
-    "pack.started": _l("packing started"),
-    "pack.item": _l("unit packed"),
-    "pack.missing": _l("missing at packing"),
-    "parcel.packed": _l("parcel closed and labelled"),
-    "picklist.released": _l("pick list released"),
-    "manifest.handed_over": _l("handed to the carrier"),
-    "slotting.moved": _l("moved to a nearer bin"),
-}
-
-SUBJECT_NAMES = {"order": _l("order"), "shipment": _l("shipment")}
 
 TRACE_KIND_NAMES = {
     "order": _l("an order"),
@@ -172,8 +150,6 @@ def template_context() -> dict:
         "tracking_step_names": TRACKING_STEP_NAMES,
         "parcel_status_names": PARCEL_STATUS_NAMES,
         "trace_kind_names": TRACE_KIND_NAMES,
-        "event_names": EVENT_NAMES,
-        "subject_names": SUBJECT_NAMES,
         "exception_names": EXCEPTION_NAMES,
         # A fresh id for each rendered action form: sending the same form twice (a
         # double tap, a retry) is one action. Scripts give every scan its own id.

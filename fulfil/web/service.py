@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, request
 
 from fulfil.domain.roles import Role
+from fulfil.history import order_history
 from fulfil.queries import lines, orders
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.session import guard
@@ -32,6 +33,8 @@ def order(order_id: int):
         "service/_order.html",
         order=found,
         figures=lines.quantities(found),
-        events=orders.order_timeline(found),
+        history=order_history(
+            orders.order_timeline(found), shipments=len(found.shipments)
+        ),
         parcels=orders.order_parcels(found),
     )

@@ -348,9 +348,7 @@ def test_the_cli_lists_each_rejection_and_exits_1(runner, shop, tmp_path):
     result = runner.invoke(args=["import", "orders", str(path)])
 
     assert result.exit_code == 1
-    assert "line 3 CSV-2: rejected: quantity: Input should be a valid integer" in (
-        result.output
-    )
+    assert "line 3 CSV-2: rejected: quantity: must be a whole number" in (result.output)
     assert "1 new, 0 unchanged, 1 rejected" in result.output
     assert order("CSV-1") is not None
 
@@ -445,6 +443,19 @@ def test_the_report_comes_as_a_fragment_for_htmx_and_in_german(
     assert "bestellungen.csv" in fragment
     assert "external_id</span>: ist erforderlich" in fragment
     assert order("CSV-1") is not None
+
+
+def test_validation_messages_in_the_german_report_are_german(client, login, post, shop):
+    login("manager", language="de")
+    data = orders_csv(line("CSV-1", "SKU-0001", "zwei"), line("CSV-2", "SKU-0001", 0))
+
+    fragment = post(
+        "/manage/import", upload(data), headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
+
+    assert "quantity</span>: muss eine ganze Zahl sein" in fragment
+    assert "quantity</span>: muss größer als 0 sein" in fragment
+    assert "Input should" not in fragment and "Field required" not in fragment
 
 
 def test_a_file_that_cannot_be_read_is_refused_on_the_page(client, login, post):

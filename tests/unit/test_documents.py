@@ -1,6 +1,7 @@
 """Labels, packing slips, customs declarations and manifests, read back as a person
 or a scanner would: page sizes, text, and the codes decoded from rendered pages."""
 
+import ast
 import base64
 import csv
 import io
@@ -8,13 +9,16 @@ import re
 from dataclasses import replace
 from datetime import date, datetime
 from decimal import Decimal
+from pathlib import Path
 
 import pypdfium2 as pdfium
 import pytest
 import zxingcpp
+from flask import Flask
+from flask_babel import Babel, force_locale, gettext
 from PIL import Image
 
-from fulfil.documents import labels
+from fulfil.documents import customs, labels
 from fulfil.documents.customs import customs_declaration_pdf, needs_customs
 from fulfil.documents.labels import face, label_pdf, label_zpl
 from fulfil.documents.manifest import CSV_HEADER, manifest_csv, manifest_pdf
@@ -27,7 +31,10 @@ from fulfil.documents.model import (
     Slip,
 )
 from fulfil.documents.slips import packing_slip_pdf, paginate
+from fulfil.labels import badges_pdf, location_labels_pdf
+from fulfil.models import Location, LocationKind
 from tests.node import run_node
+from tests.untranslated import untranslated
 
 MM = 72 / 25.4
 WAREHOUSE = Address(
@@ -149,7 +156,7 @@ def test_a_pickup_point_and_an_appointment_stand_out_on_the_label():
     text = text_of(label_pdf(parcel))
 
     assert "PICKUP POINT PS-4711" in text
-    assert "APPOINTMENT 2026-11-27 08:00-12:00" in text
+    assert "APPOINTMENT 27 NOV 2026, 08:00–12:00" in text
 
 
 def test_a_domestic_label_leaves_the_country_out():
@@ -388,12 +395,18 @@ def test_long_item_names_wrap_and_stay_on_the_page():
     assert text_off_the_page(pdf) == []
 
 
-def test_the_slip_speaks_german_when_the_order_does():
-    text = text_of(packing_slip_pdf(replace(SLIP, language="de")))
+def test_the_slip_speaks_the_language_of_the_person_printing(german):
+    text = text_of(packing_slip_pdf(SLIP))
 
     assert "Lieferschein" in text
     assert "Bestelldatum: 25.11.2026" in text
+    assert "LIEFERADRESSE" in text and "ABSENDER" in text
     assert "Seite 1 von 1" in text
+    assert untranslated(text) == []
+
+
+def test_english_dates_are_british():
+    assert "Order date: 25 Nov 2026" in text_of(packing_slip_pdf(SLIP))
 
 
 def test_paginate_keeps_room_for_the_end_and_never_leaves_it_alone():
@@ -438,11 +451,11 @@ def test_the_declaration_lists_contents_with_tariff_numbers_origin_and_totals():
     assert "420292" in text and "China (CN)" in text
     assert "8.50" in text  # 10 x 0.85
     assert "0.400" in text  # 10 x 40 g net
-    assert "Total value: 16.95 EUR" in text
-    assert "Total gross weight: 2.350 kg" in text
-    assert "Sale of goods" in text
-    assert "Sender's signature" in text
-    assert "2026-11-26" in text
+    assert "Total value / Valeur totale: 16.95 EUR" in text
+    assert "Total gross weight / Poids brut total: 2.350 kg" in text
+    assert "Sale of goods / Vente de marchandises" in text
+    assert "Sender's signature / Signature de l'expéditeur" in text
+    assert "26 Nov 2026" in text
 
 
 def test_lines_without_a_tariff_number_or_origin_are_printed_and_marked():
@@ -450,7 +463,7 @@ def test_lines_without_a_tariff_number_or_origin_are_printed_and_marked():
 
     assert "RED RETROSPOT UMBRELLA" in text
     assert text.count("MISSING") >= 3  # two cells, and the note
-    assert "1 line(s) lack an HS tariff number" in text
+    assert "1 line lacks an HS tariff number" in text
 
 
 # -- the manifest ---------------------------------------------------------------------
@@ -537,3 +550,95 @@ def test_the_manifest_pdf_lists_every_parcel_with_totals_and_the_driver_signs():
 
 def test_the_manifest_number_is_a_barcode_for_the_driver_to_scan():
     assert codes_on(manifest_pdf(manifest(1)))["Code128"] == "M-2026-11-26-01"
+
+
+# -- in the language of the person printing -------------------------------------------
+
+
+@pytest.fixture
+def german():
+    """Printing as a German user: the request's locale, here forced."""
+    app = Flask("fulfil")  # its translations are fulfil/translations
+    Babel(app)
+    with app.app_context(), force_locale("de"):
+        yield
+
+
+def official_headings() -> list[tuple[str, str]]:
+    """The CN 23's headings, (English, French), as customs.py gives them: in calls
+    official(N_("English"), "French") and in (N_("English"), "French") pairs."""
+    tree = ast.parse(Path(customs.__file__).read_text())
+    pairs = [
+        node.args if isinstance(node, ast.Call) else node.elts
+        for node in ast.walk(tree)
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", "") == "official")
+        or (isinstance(node, ast.Tuple) and len(node.elts) == 2)
+    ]
+    return [
+        (english.args[0].value, french.value)
+        for english, french, *_ in pairs
+        if isinstance(english, ast.Call)
+        and getattr(english.func, "id", "") == "N_"
+        and isinstance(french, ast.Constant)
+    ]
+
+
+def test_the_label_in_german_has_no_english_left(german):
+    parcel = replace(
+        PARCEL,
+        pickup_point_id="PS-4711",
+        appointment=(datetime(2026, 11, 27, 8), datetime(2026, 11, 27, 12)),
+    )
+
+    text = text_of(label_pdf(parcel))
+
+    assert "ABSENDER" in text and "EMPFÄNGER" in text
+    assert "ABHOLSTATION PS-4711" in text
+    assert "TERMIN 27.11.2026, 08:00–12:00" in text
+    assert "1 von 2" in text and "2,35 kg" in text and "26.11.2026" in text
+    assert untranslated(text) == []
+    assert "ABSENDER" in label_zpl(parcel) and "EMPFÄNGER" in label_zpl(parcel)
+
+
+def test_the_manifest_in_german_has_no_english_left(german):
+    text = text_of(manifest_pdf(manifest(70)))
+
+    assert "Übergabeliste DHL" in text
+    assert "Übergeben: 71 Pakete, insgesamt 72,415 kg." in text
+    assert "Fahrer: Unterschrift" in text
+    assert "Erstellt 26.11.2026, 17:05" in text
+    assert untranslated(text) == []
+
+
+def test_the_cn23_keeps_english_and_french_and_adds_german(german):
+    text = " ".join(text_of(customs_declaration_pdf(PARCEL)).split())
+
+    assert "CUSTOMS DECLARATION / DÉCLARATION EN DOUANE / ZOLLINHALTSERKLÄRUNG" in text
+    assert "Sale of goods / Vente de marchandises / Verkauf von Waren" in text
+    assert "Total value / Valeur totale / Gesamtwert: 16,95 EUR" in text
+    headings = official_headings()
+    assert len(headings) > 20
+    for english, _french in headings:
+        german_heading = gettext(english, currency="EUR")
+        assert german_heading != english or english == "Documents", english
+        for words in (english % {"currency": "EUR"}, german_heading):
+            for word in words.split():  # table heads wrap word by word
+                assert word.lower() in text.lower(), (english, word)
+    rest = text  # what is left once the official English and French are taken out
+    for said in sorted({said for pair in headings for said in pair}, key=len)[::-1]:
+        said = re.escape(said % {"currency": "EUR"})
+        rest = re.sub(said, "", rest, flags=re.IGNORECASE)
+    assert "1 Zeile ohne Zolltarifnummer" in rest and "FEHLT" in rest
+    assert untranslated(rest) == []
+
+
+def test_bin_labels_and_badges_in_german_have_no_english_left(german):
+    bin_ = Location(code="A-01-02-B", kind=LocationKind.PICK_FACE, zone="A")
+    bin_.aisle, bin_.bay, bin_.level = "01", "02", "B"
+
+    labels_text = text_of(location_labels_pdf([bin_]).getvalue())
+    badge_text = text_of(badges_pdf([("anna", ["picker", "packer"], "t0k3n")]).read())
+
+    assert "Gang 01 · Regal 02 · Ebene B · Kommissionierplatz" in labels_text
+    assert "Kommissionierer" in badge_text and "Zum Anmelden scannen." in badge_text
+    assert untranslated(labels_text + badge_text) == []

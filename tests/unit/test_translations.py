@@ -38,7 +38,7 @@ def test_every_text_marked_in_the_code_is_in_the_german_catalogue():
 
     root = CATALOG.parents[4]
     method_map = [("fulfil/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "_l": None, "gettext": None, "ngettext": (1, 2)}
+    keywords = {"_": None, "_l": None, "N_": None, "gettext": None, "ngettext": (1, 2)}
     with CATALOG.open("rb") as file:
         catalog = read_po(file)
     found = {
