@@ -314,6 +314,14 @@ class CustomsDataMissing(PackRefused):
     )
 
 
+class ParcelFull(PackRefused):
+    status = 422
+    message = _l(
+        "%(qty)s × %(name)s do not fit any box with what is in this parcel already: "
+        "close it and pack them into the next one."
+    )
+
+
 class TooManyUnits(PackRefused):
     status = 422
     message = _l("%(qty)s × %(name)s is more than the %(left)s still to pack.")

@@ -131,6 +131,7 @@ SENTENCES: dict[str, Any] = {
     "order.shipped": _l("Order shipped"),
     "order.delivered": _l("Order delivered"),
     "order.cancelled": _l("Order cancelled"),
+    "order.cancel_requested": _l("The shop cancelled the order"),
     "order.line_short": _line_short,
     "order.short_policy": _short_policy,
     # shipments (fulfilment.set_status, partners)
@@ -151,6 +152,7 @@ SENTENCES: dict[str, Any] = {
     "pack.started": _l("Packing started: parcel %(parcel)s"),
     "pack.item": _l("%(qty)s × %(sku)s packed into parcel %(parcel)s"),
     "pack.missing": _l("%(qty)s × %(sku)s missing at packing"),
+    "pack.taken_out": _l("%(qty)s × %(sku)s taken out of parcel %(parcel)s"),
     "parcel.packed": _parcel_packed,
     "picklist.released": _l("Pick list %(id)s released"),
     "picklist.claimed": _l("Pick list %(id)s started"),

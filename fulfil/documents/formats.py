@@ -2,49 +2,40 @@
 
 The texts of the documents are gettext messages, so they follow the locale Flask-Babel
 has chosen for the request (the user's language), or `force_locale`; outside any
-request they are English. These helpers format values for the same locale with Babel.
-Times are printed in the zone of the value given (the warehouse's: the document
-values are filled in that zone), or converted to `zone` when one is passed.
+request they are English. Dates and times go through fulfil.localtime, as on the
+pages; times are printed in the zone of the value given (the warehouse's: the
+document values are filled in that zone), or converted to `zone` when one is passed.
 """
 
 from datetime import date, datetime, tzinfo
 from decimal import Decimal
 
 from babel import Locale
-from babel.dates import format_date, format_time
 from babel.numbers import format_decimal
 from flask_babel import get_locale
 
-BRITISH = Locale("en", "GB")  # "6 Dec 2026, 14:00", not the US "Dec 6, 2026, 2:00 PM"
+from fulfil.localtime import formatting_locale, local_date, local_datetime, local_time
 
 
 def reader_locale() -> Locale:
     """The locale the document is printed in; plain English formats as British."""
-    locale = get_locale()
-    if locale is None or (locale.language == "en" and not locale.territory):
-        return BRITISH
-    return locale
+    return formatting_locale(get_locale())
 
 
 def date_text(value: date) -> str:
-    """6 Dec 2026 / 06.12.2026."""
-    return format_date(value, "medium", locale=reader_locale())
+    """6 Dec 2026 / 06.12.2026 (a moment: its day in its own zone)."""
+    zone = value.tzinfo if isinstance(value, datetime) else None
+    return local_date(value, zone, reader_locale())
 
 
 def datetime_text(value: datetime, zone: tzinfo | None = None) -> str:
-    """6 Dec 2026, 14:00 / 06.12.2026, 14:00, in `zone` if given."""
-    if zone is not None:
-        value = value.astimezone(zone)
-    locale = reader_locale()
-    return locale.datetime_formats["medium"].format(
-        format_time(value, "short", locale=locale),
-        format_date(value.date(), "medium", locale=locale),
-    )
+    """6 Dec 2026, 14:00 / 06.12.2026, 14:00, in `zone` if given, else its own."""
+    return local_datetime(value, zone or value.tzinfo, reader_locale())
 
 
 def time_text(value: datetime) -> str:
-    """14:00."""
-    return format_time(value, "short", locale=reader_locale())
+    """14:00, in the moment's own zone."""
+    return local_time(value, value.tzinfo, reader_locale())
 
 
 def decimal_text(value: Decimal | float | int, places: int) -> str:

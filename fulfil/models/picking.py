@@ -184,6 +184,10 @@ class PickException(db.Model):
     """Something on the floor a manager must look at."""
 
     __tablename__ = "pick_exceptions"
+    # allocation asks, for every bin it might draw on, whether it waits for a count
+    __table_args__ = (
+        sa.Index("ix_pick_exceptions_place", "location_id", "product_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     warehouse_id: Mapped[int] = mapped_column(

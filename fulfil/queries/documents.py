@@ -103,10 +103,11 @@ def slip_document(shipment: Shipment) -> doc.Slip:
             doc.Line(
                 sku=line.product.sku,
                 name=line.product.name,
-                qty=line.qty,
+                qty=line.carried,
                 unit_price=line.unit_price,
             )
             for line in shipment.lines
+            if line.carried
         ),
         order_url=tracking_url(shipment.id),
     )

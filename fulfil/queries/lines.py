@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from fulfil.domain.lines import LineQuantities, Part, line_quantities, spread
+from fulfil.domain.states import ShipmentStatus as S
 from fulfil.extensions import db
 from fulfil.models import (
     ExceptionKind,
@@ -75,13 +76,13 @@ def facts(lines: list[OrderLine], shipments: list[Shipment]) -> Facts:
     shipped: dict[int, int] = defaultdict(int)
     for shipment_id, product_id, out, units in in_parcels:
         # a shipment's parcels hold products, not lines: share them over its lines
-        # of that product, each up to what was picked for it
+        # of that product, each up to what it carries (as the bench reports missing)
         parts = [
             line
             for line in lines
             if line.shipment_id == shipment_id and line.product_id == product_id
         ]
-        caps = [picked.get(line.id, 0) - packed[line.id] for line in parts]
+        caps = [line.carried - packed[line.id] for line in parts]
         for line, units_here in zip(parts, spread(int(units), caps), strict=True):
             packed[line.id] += units_here
             if out:
@@ -125,3 +126,51 @@ def quantities(order: Order, known: Facts | None = None) -> dict[int, LineQuanti
 
 def _sums(session, query) -> dict[int, int]:
     return {key: int(units or 0) for key, units in session.execute(query)}
+
+
+_WAITING = (S.PENDING, S.BACKORDERED, S.ALLOCATED)
+
+
+@dataclass(frozen=True)
+class ShortOutcome:
+    """What became of the units a line found short: they follow in a later shipment
+    (or, nothing having been found, its own shipment waits for stock), or they are
+    cancelled."""
+
+    follows: int = 0
+    cancelled: int = 0
+
+    def __add__(self, other: "ShortOutcome") -> "ShortOutcome":
+        return ShortOutcome(
+            self.follows + other.follows, self.cancelled + other.cancelled
+        )
+
+
+def short_outcomes(order: Order) -> dict[int, ShortOutcome]:
+    """For each line of the order (by id), what became of its short units, added up
+    over every line split from it, however often."""
+    lines = list(order.lines)
+    children: dict[int, list[OrderLine]] = defaultdict(list)
+    for line in lines:
+        if line.split_from_id is not None:
+            children[line.split_from_id].append(line)
+
+    def passed(line: OrderLine) -> ShortOutcome:
+        total = ShortOutcome(cancelled=line.cancelled or 0)
+        for child in children[line.id]:
+            gone = child.shipment is not None and child.shipment.status == S.CANCELLED
+            total += (
+                ShortOutcome(cancelled=child.carried)
+                if gone
+                else ShortOutcome(child.carried)
+            )
+            total += passed(child)
+        return total
+
+    outcomes = {}
+    for line in lines:
+        outcome = passed(line)
+        if line.shipment is not None and line.shipment.status in _WAITING:
+            outcome += ShortOutcome(follows=line.carried)
+        outcomes[line.id] = outcome
+    return outcomes

@@ -17,6 +17,7 @@ from fulfil.models import (
     Product,
     Shipment,
 )
+from fulfil.queries import lines
 from fulfil.services import packing
 
 
@@ -75,6 +76,7 @@ def bench_view(parcel_id: int) -> BenchView:
     asked: dict[int, list] = {}
     for line in shipment.lines:
         asked.setdefault(line.product_id, []).append(line)
+    outcomes = lines.short_outcomes(shipment.order)
     rows = [
         ExpectedRow(
             products[pid],
@@ -82,8 +84,8 @@ def bench_view(parcel_id: int) -> BenchView:
             in_parcels.get(pid, 0),
             remaining.get(pid, 0),
             ordered=sum(line.qty for line in asked[pid]),
-            follows=sum(line.passed_on for line in asked[pid]),
-            cancelled=sum(line.cancelled for line in asked[pid]),
+            follows=sum(outcomes[line.id].follows for line in asked[pid]),
+            cancelled=sum(outcomes[line.id].cancelled for line in asked[pid]),
         )
         for pid, units in sorted(picked.items(), key=lambda kv: products[kv[0]].sku)
         if units

@@ -33,6 +33,7 @@ from fulfil.models import (
 )
 from fulfil.models.picking import OPEN_LISTS
 from fulfil.models.types import utcnow
+from fulfil.queries import lines
 from fulfil.queries.screens import PickScreen, TaskLine
 from fulfil.services.picking import current_task
 
@@ -347,17 +348,32 @@ def order_warehouse(order_id: int) -> int | None:
     return db.session.scalar(sa.select(Order.warehouse_id).where(Order.id == order_id))
 
 
-def short_decisions(exceptions: list[PickException]) -> dict[int, str]:
-    """{order id: "backorder" or "ship_partial_cancel_rest"}: what happens to the
-    short units of the orders these exceptions name (their own choice, else the
-    shop's)."""
+@dataclass(frozen=True)
+class ShortDecision:
+    """What an order's short units come to: its rule ("backorder" or
+    "ship_partial_cancel_rest") and, per short line, what became of them."""
+
+    policy: str
+    outcomes: dict  # order line id -> queries.lines.ShortOutcome
+
+
+def short_decisions(exceptions: list[PickException]) -> dict[int, ShortDecision]:
+    """{order id: ShortDecision} for the orders these short exceptions name (the
+    order's own rule, else the shop's)."""
     default = current_app.config["SHORT_PICK_POLICY"]
-    return {
-        e.order_line.order_id: e.order_line.order.short_policy or default
-        for e in exceptions
-        if e.order_line is not None
-        and e.kind in (ExceptionKind.SHORT, ExceptionKind.MISSING_AT_PACKING)
-    }
+    found = {}
+    for e in exceptions:
+        if e.order_line is None or e.kind not in (
+            ExceptionKind.SHORT,
+            ExceptionKind.MISSING_AT_PACKING,
+        ):
+            continue
+        order = e.order_line.order
+        if order.id not in found:
+            found[order.id] = ShortDecision(
+                order.short_policy or default, lines.short_outcomes(order)
+            )
+    return found
 
 
 def exception_warehouse(exception_id: int) -> int | None:

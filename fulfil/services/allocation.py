@@ -15,12 +15,14 @@ from sqlalchemy.orm import Session
 
 from fulfil.domain.states import ShipmentStatus
 from fulfil.models import (
+    ExceptionKind,
     FulfilmentMode,
     Location,
     LocationKind,
     Lot,
     Order,
     OrderLine,
+    PickException,
     Reservation,
     Shipment,
     Stock,
@@ -178,7 +180,9 @@ def _candidates(
 
 def _drawable(stock, location, lot, warehouse_id, product_ids) -> list:
     """Which balance rows an allocation may draw on: in the warehouse, in a pick face
-    or reserve location that is in use, with units free, not of an expired lot."""
+    or reserve location that is in use, with units free, not of an expired lot, and
+    not in a bin waiting to be counted for that product (a picker found fewer units
+    there than the books say: nobody is sent there again until it is counted)."""
     return [
         stock.product_id.in_(product_ids),
         location.warehouse_id == warehouse_id,
@@ -186,7 +190,16 @@ def _drawable(stock, location, lot, warehouse_id, product_ids) -> list:
         location.active.is_(True),
         stock.on_hand > stock.reserved,
         sa.or_(lot.expires_on.is_(None), lot.expires_on >= sa.bindparam("today")),
+        ~sa.exists().where(
+            _exceptions.c.kind == ExceptionKind.COUNT,
+            _exceptions.c.resolved_at.is_(None),
+            _exceptions.c.location_id == stock.location_id,
+            _exceptions.c.product_id == stock.product_id,
+        ),
     ]
+
+
+_exceptions = PickException.__table__
 
 
 def _by_product(rows: Iterable) -> dict[int, list]:

@@ -18,7 +18,7 @@ from fulfil.models import (
     Stock,
 )
 from fulfil.models.types import utcnow
-from fulfil.services import events, inventory, unit_of_work
+from fulfil.services import allocation, events, inventory, unit_of_work
 
 MAX_COUNTED = 1_000_000
 
@@ -93,6 +93,9 @@ def count_bin(
         ):
             exception.resolved_at = utcnow()
             exception.resolved_by_id = actor_id
+        if location.kind in inventory.ALLOCATABLE:
+            # what the count confirms is there may be what a backorder waits for
+            allocation.fill_backorders(session, product.id, location.warehouse_id)
         events.record(
             session,
             "stock.counted",

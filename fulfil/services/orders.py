@@ -51,6 +51,7 @@ from fulfil.services import (
     inventory,
     picking,
     replay_safe,
+    shorts,
     unit_of_work,
     webhooks,
 )
@@ -120,43 +121,60 @@ def take_order(
 def cancel_order(
     external_id: str, *, reason: str = "", actor_id: int | None = None
 ) -> Order:
-    """Cancel every shipment and free every reservation; refused once packing began."""
+    """Cancel every shipment and free every reservation; refused once packing began.
+    An order partly shipped whose rest waits in backorders (units found short) has
+    those backorders cancelled: the rest of it will not come."""
     with unit_of_work() as session:
         order = order_by_external_id(external_id)
-        if all(s.status == S.CANCELLED for s in order.shipments):
+        if not shorts.cancelled_by_shop(session, order):
+            # kept even when the order is cancelled already (its short units were):
+            # no manager's choice may bring it back now
+            events.record(
+                session,
+                "order.cancel_requested",  # shorts.SHOP_CANCELLED
+                order,
+                actor_id=actor_id,
+                reason=reason,
+            )
+        live = [s for s in order.shipments if s.status != S.CANCELLED]
+        if not live:
             return order  # already cancelled: saying it again changes nothing
         packing_began = set(
             session.scalars(
                 sa.select(Parcel.shipment_id).where(
-                    Parcel.shipment_id.in_([s.id for s in order.shipments])
+                    Parcel.shipment_id.in_([s.id for s in live])
                 )
             )
         )
-        for shipment in order.shipments:
-            if shipment.id in packing_began and shipment.status != S.CANCELLED:
-                raise NotCancellable(
-                    external_id=external_id,
-                    reason=_l("shipment %(id)s is being packed") % {"id": shipment.id},
-                )
-            if shipment.status not in CANCELLABLE and shipment.status != S.CANCELLED:
-                raise NotCancellable(
-                    external_id=external_id,
-                    reason=_l("shipment %(id)s is already %(status)s")
-                    % {"id": shipment.id, "status": shipment.status.value},
-                )
-        for shipment in order.shipments:
+        stuck = [
+            s for s in live if s.id in packing_began or s.status not in CANCELLABLE
+        ]
+        going = [s for s in live if s not in stuck]
+        if stuck and (not going or any(s.follows_id is None for s in going)):
+            raise NotCancellable(external_id=external_id, reason=_too_late(stuck[0]))
+        for shipment in going:
             on_a_list = shipment.status == S.PICKING
-            if shipment.status != S.CANCELLED:
-                fulfilment.set_status(
-                    session, shipment, S.CANCELLED, actor_id, reason=reason
-                )
+            fulfilment.set_status(
+                session, shipment, S.CANCELLED, actor_id, reason=reason
+            )
             if on_a_list:
                 picking.drop_shipment(session, shipment.id, actor_id)
-        for line in order.lines:
-            for reservation in line.reservations:
-                if reservation.qty:
-                    let_go(session, reservation, reservation.qty)
+        session.flush()
+        for shipment in going:
+            for line in shipment.lines:
+                for reservation in line.reservations:
+                    if reservation.qty:
+                        let_go(session, reservation, reservation.qty)
         return order
+
+
+def _too_late(shipment: Shipment) -> str:
+    if shipment.status in CANCELLABLE:
+        return _l("shipment %(id)s is being packed") % {"id": shipment.id}
+    return _l("shipment %(id)s is already %(status)s") % {
+        "id": shipment.id,
+        "status": shipment.status.value,
+    }
 
 
 def report_shipment(

@@ -33,6 +33,7 @@ from fulfil.errors import (
     NothingPickedHere,
     PackRefused,
     ParcelClosed,
+    ParcelFull,
     StillPicking,
     TooManyPacked,
     TooManyUnits,
@@ -145,6 +146,7 @@ def scan_item(
         units = qty or (scanned.quantity if scanned and scanned.quantity else 1)
         if units > wanted[product.id]:
             raise TooManyUnits(name=product.name, qty=units, left=wanted[product.id])
+        _check_room(session, parcel, product, units)
         lot = _lot_for(session, shipment, product, code, units)
         item = next(
             (i for i in parcel.items if i.product_id == product.id and i.lot == lot),
@@ -170,6 +172,46 @@ def scan_item(
         return parcel
 
 
+def take_out(
+    parcel_id: int, *, product_id: int, qty: int, packer_id: int, scan_id: str
+) -> Parcel:
+    """Units scanned into the open parcel that are not going in it after all (a
+    count keyed wrong, a parcel to split): they are out of it, still to pack."""
+    with unit_of_work() as session:
+        parcel = _open(session, parcel_id)
+        key = f"take-out:{scan_id}"
+        if inventory.already_done(session, key):
+            return parcel
+        items = [i for i in parcel.items if i.product_id == product_id]
+        inside = sum(i.qty for i in items)
+        if not 0 < qty <= inside:
+            raise InvalidInput(
+                field=_l("quantity"),
+                problem=_l("must be between 1 and %(most)s") % {"most": inside},
+            )
+        left = qty
+        for item in reversed(items):  # the lot packed last comes out first
+            take = min(item.qty, left)
+            item.qty -= take
+            left -= take
+            if item.qty == 0:
+                parcel.items.remove(item)
+                session.delete(item)
+        parcel.weight_g = parcel.expected_weight_g = None
+        parcel.weight_confirmed = False
+        events.record(
+            session,
+            "pack.taken_out",
+            parcel.shipment.order,
+            actor_id=packer_id,
+            key=key,
+            sku=items[0].product.sku,
+            qty=qty,
+            parcel=parcel.number,
+        )
+        return parcel
+
+
 def report_missing(
     parcel_id: int,
     *,
@@ -178,15 +220,19 @@ def report_missing(
     packer_id: int,
     scan_id: str,
     note: str = "",
-) -> None:
+) -> Parcel | None:
     """Units the order expects are not at the bench: they leave the packing area in
-    the ledger (to inventory loss), the manager hears of it, and the parcel can close
-    without them (never short in silence)."""
+    the ledger (to inventory loss), the manager hears of it, the order's short policy
+    decides what becomes of them, and the parcel can close without them (never short
+    in silence). When that leaves nothing to pack and the open parcel is empty, the
+    parcel goes and the shipment is done: packed with its closed parcels, or, with
+    none, cancelled (it has nothing left to carry). Returns the open parcel, or None
+    when it went."""
     with unit_of_work() as session:
         parcel = _open(session, parcel_id)
         key = f"missing:{scan_id}"
         if inventory.already_done(session, key):
-            return
+            return parcel
         shipment = parcel.shipment
         left = remaining(session, shipment).get(product_id, 0)
         if not 0 < qty <= left:
@@ -241,6 +287,22 @@ def report_missing(
         )
         # never short in silence: the units follow later or are cancelled
         shorts.settle_missing(session, shipment, short, packer_id)
+        if parcel.items or any(remaining(session, shipment).values()):
+            return parcel
+        session.delete(parcel)
+        session.flush()
+        closed = session.scalars(
+            sa.select(Parcel)
+            .where(Parcel.shipment_id == shipment.id)
+            .order_by(Parcel.number)
+        ).all()
+        if closed:
+            _mark_packed(session, shipment, closed[-1], packer_id)
+        else:
+            fulfilment.set_status(
+                session, shipment, S.CANCELLED, packer_id, reason="short"
+            )
+        return None
 
 
 # -- box, weight, closing --------------------------------------------------------------
@@ -346,13 +408,20 @@ def close_parcel(
         )
         shipment = parcel.shipment
         if not any(remaining(session, shipment).values()):
-            shipment.carrier = carrier.name
-            shipment.tracking_number = tracking_number
-            shipment.tracking_url = carrier.tracking_link(tracking_number)
-            fulfilment.set_status(
-                session, shipment, S.PACKED, packer_id, parcels=_parcel_count(shipment)
-            )
+            _mark_packed(session, shipment, parcel, packer_id)
         return parcel
+
+
+def _mark_packed(
+    session: Session, shipment: Shipment, last: Parcel, packer_id: int
+) -> None:
+    """Nothing is left to pack: the shipment is packed, tracked by its last parcel."""
+    shipment.carrier = last.carrier.name
+    shipment.tracking_number = last.tracking_number
+    shipment.tracking_url = last.carrier.tracking_link(last.tracking_number)
+    fulfilment.set_status(
+        session, shipment, S.PACKED, packer_id, parcels=_parcel_count(shipment)
+    )
 
 
 def keep_photo(parcel_id: int, *, filename: str) -> None:
@@ -558,13 +627,17 @@ def _expected_product(session: Session, shipment: Shipment, code: str):
 
 
 def _items(parcel: Parcel) -> list[Item]:
-    return [
-        Item(
-            p.length_mm or 0, p.width_mm or 0, p.height_mm or 0, p.weight_g or 0, i.qty
-        )
-        for i in parcel.items
-        for p in [i.product]
-    ]
+    return [_item(i.product, i.qty) for i in parcel.items]
+
+
+def _item(product: Product, qty: int) -> Item:
+    return Item(
+        product.length_mm or 0,
+        product.width_mm or 0,
+        product.height_mm or 0,
+        product.weight_g or 0,
+        qty,
+    )
 
 
 def _shape(box: Box) -> BoxShape:
@@ -595,6 +668,22 @@ def _to_dock(session: Session, parcel: Parcel, actor_id: int) -> None:
             actor_id=actor_id,
             reference=reference,
         )
+
+
+def _check_room(session: Session, parcel: Parcel, product: Product, units: int) -> None:
+    """Some box of the catalogue must still take the parcel with these units in it;
+    else they go into the next parcel (an empty catalogue checks nothing)."""
+    boxes = [
+        _shape(box)
+        for box in session.scalars(sa.select(Box).where(Box.active.is_(True)))
+    ]
+    items = [*_items(parcel), _item(product, units)]
+    if boxes and not any(
+        room_problem(items, box) is None
+        and expected_weight_g(items, box) <= box.max_weight_g
+        for box in boxes
+    ):
+        raise ParcelFull(qty=units, name=product.name)
 
 
 def _check_box(parcel: Parcel, box: Box, weight_g: int) -> None:

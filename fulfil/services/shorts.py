@@ -8,8 +8,12 @@ in one tap from the exceptions queue: what was decided and can still change,
 changes with it.
 
 Picking and packing call the two `settle_*` functions inside their own transaction;
-`choose_policy` is the manager's door.
+`choose_policy` is the manager's door. A line's counters change by SQL increments
+(`_add`): two transactions deciding about the same line at once never lose one's
+units, and the row stays locked until the first commits.
 """
+
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import current_app
@@ -18,13 +22,33 @@ from sqlalchemy.orm import Session
 from fulfil.domain.lines import ShortPolicy
 from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import InvalidInput, NotFound, OrderCancelled
-from fulfil.models import Order, OrderLine, PickTask, Shipment
+from fulfil.models import (
+    Event,
+    ExceptionKind,
+    Order,
+    OrderLine,
+    PickException,
+    PickTask,
+    Shipment,
+)
 from fulfil.services import allocation, events, fulfilment, unit_of_work
 from fulfil.services.inventory import let_go
 
 S = ShipmentStatus
-# A backorder not yet on a pick list can still be called back.
+# Not yet on a pick list: such a shipment can still be called back.
 _NOT_STARTED = frozenset({S.PENDING, S.BACKORDERED, S.ALLOCATED})
+SHOP_CANCELLED = "order.cancel_requested"  # the shop's word, kept even when moot
+
+
+@dataclass(frozen=True)
+class PolicyChange:
+    """What a manager's choice did: units now cancelled, units that follow later,
+    and units already on their way that the choice could no longer stop."""
+
+    order: Order
+    cancelled: int = 0
+    following: int = 0
+    under_way: int = 0
 
 
 def policy(order: Order) -> ShortPolicy:
@@ -36,8 +60,8 @@ def settle_picked(
     session: Session, shipment: Shipment, actor_id: int | None, **data
 ) -> None:
     """Its pick list is done: units no bin had follow later or are cancelled, and the
-    shipment goes to packing (back to waiting for stock if nothing at all was found,
-    and the policy is to backorder)."""
+    shipment goes to packing. If nothing at all was found, it waits for stock as a
+    whole (allocated at once if stock arrived meanwhile), or is cancelled."""
     picked = _picked(session, shipment)
     short = {
         line: line.carried - picked.get(line.id, 0)
@@ -46,13 +70,14 @@ def settle_picked(
     }
     rule = policy(shipment.order)
     if not any(picked.values()):
-        # nothing of it was found: it waits as a whole, or it is cancelled as a whole
         _announce(session, shipment, short, rule, actor_id)
         if rule == ShortPolicy.BACKORDER:
             fulfilment.set_status(session, shipment, S.BACKORDERED, actor_id, **data)
+            if allocation.allocate_shipment(session, shipment):
+                fulfilment.set_status(session, shipment, S.ALLOCATED, actor_id)
         else:
             for line, units in short.items():
-                line.cancelled += units
+                _add(session, line, cancelled=units)
             fulfilment.set_status(
                 session, shipment, S.CANCELLED, actor_id, reason="short", **data
             )
@@ -69,10 +94,12 @@ def settle_missing(
     _decide(session, shipment, short, policy(shipment.order), actor_id)
 
 
-def choose_policy(order_id: int, choice: str, *, actor_id: int | None) -> Order:
+def choose_policy(order_id: int, choice: str, *, actor_id: int | None) -> PolicyChange:
     """A manager decides for one order what happens to its short units, now and
-    later. Switching to cancel calls back backorders not yet on a pick list;
-    switching to backorder lets cancelled short units follow after all."""
+    later. Switching to cancel calls back what waits for stock or sits allocated
+    (what is already on a pick list goes on and ships); switching to backorder lets
+    the cancelled short units follow after all. Refused for an order the shop
+    cancelled."""
     try:
         rule = ShortPolicy(choice)
     except ValueError:
@@ -84,18 +111,34 @@ def choose_policy(order_id: int, choice: str, *, actor_id: int | None) -> Order:
         if order is None:
             raise NotFound()
         if order.short_policy == rule.value:
-            return order
-        if _cancelled_by_shop(order):
+            return PolicyChange(order)
+        if cancelled_by_shop(session, order):
             raise OrderCancelled(order=order.external_id)
         order.short_policy = rule.value
         events.record(
             session, "order.short_policy", order, actor_id=actor_id, policy=rule.value
         )
         if rule == ShortPolicy.SHIP_PARTIAL_CANCEL_REST:
-            _call_back_backorders(session, order, actor_id)
-        else:
-            _let_cancelled_follow(session, order, actor_id)
-        return order
+            return _call_back(session, order, actor_id)
+        return _let_cancelled_follow(session, order, actor_id)
+
+
+def cancelled_by_shop(session: Session, order: Order) -> bool:
+    """The shop asked to cancel the order (even if the short policy had cancelled it
+    already), or an order cancelled before that was recorded: its cancelled
+    shipments still carry their units (the short policy leaves none on a shipment it
+    cancels)."""
+    asked = session.scalar(
+        sa.select(Event.id).where(
+            Event.subject_type == Order.__tablename__,
+            Event.subject_id == order.id,
+            Event.action == SHOP_CANCELLED,
+        )
+    )
+    return asked is not None or any(
+        shipment.status == S.CANCELLED and any(line.carried for line in shipment.lines)
+        for shipment in order.shipments
+    )
 
 
 # -- the decisions ---------------------------------------------------------------------
@@ -107,16 +150,16 @@ def _decide(session, shipment, short: dict, rule: ShortPolicy, actor_id) -> None
         _pass_on(session, shipment, short, actor_id)
     else:
         for line, units in short.items():
-            line.cancelled += units
+            _add(session, line, cancelled=units)
 
 
 def _pass_on(session: Session, shipment: Shipment, short: dict, actor_id) -> Shipment:
-    """Move short units to a backorder of `shipment` (its waiting one, or a new one)
-    and try to allocate them at once."""
+    """Move short units to a backorder of `shipment` (its waiting one, locked, or a
+    new one) and try to allocate them at once."""
     backorder = session.scalars(
-        sa.select(Shipment).where(
-            Shipment.follows_id == shipment.id, Shipment.status == S.BACKORDERED
-        )
+        sa.select(Shipment)
+        .where(Shipment.follows_id == shipment.id, Shipment.status == S.BACKORDERED)
+        .with_for_update()
     ).first()
     new = backorder is None
     if new:
@@ -129,19 +172,20 @@ def _pass_on(session: Session, shipment: Shipment, short: dict, actor_id) -> Shi
         )
         session.add(backorder)
     for line, units in short.items():
-        line.passed_on += units
+        _add(session, line, passed_on=units)
         part = next((p for p in backorder.lines if p.split_from_id == line.id), None)
         if part is None:
-            part = OrderLine(
-                order=shipment.order,
-                product_id=line.product_id,
-                qty=units,
-                unit_price=line.unit_price,
-                split_from=line,
+            backorder.lines.append(
+                OrderLine(
+                    order=shipment.order,
+                    product_id=line.product_id,
+                    qty=units,
+                    unit_price=line.unit_price,
+                    split_from=line,
+                )
             )
-            backorder.lines.append(part)
         else:
-            part.qty += units
+            _add(session, part, qty=units)
     session.flush()
     if new:
         fulfilment.start(session, backorder, actor_id)
@@ -150,41 +194,83 @@ def _pass_on(session: Session, shipment: Shipment, short: dict, actor_id) -> Shi
     return backorder
 
 
-def _call_back_backorders(session: Session, order: Order, actor_id) -> None:
-    for backorder in order.shipments:
-        if backorder.follows_id is None or backorder.status not in _NOT_STARTED:
+def _call_back(session: Session, order: Order, actor_id) -> PolicyChange:
+    """Cancel the order's short units that have not started their way again: its
+    backorders not on a pick list, and a shipment of which nothing was found that
+    waits for stock. The shipment is cancelled before its reservations go, so the
+    freed units cannot return to it."""
+    cancelled = under_way = 0
+    for shipment in order.shipments:
+        if not _is_short(session, shipment):
             continue
-        dropped = {line: line.carried for line in backorder.lines if line.carried}
+        if shipment.status not in _NOT_STARTED:
+            if shipment.follows_id and shipment.status in (
+                S.PICKING,
+                S.PICKED,
+                S.PACKED,
+            ):
+                under_way += sum(line.carried for line in shipment.lines)
+            continue
+        dropped = {line: line.carried for line in shipment.lines if line.carried}
         _announce(
-            session, backorder, dropped, ShortPolicy.SHIP_PARTIAL_CANCEL_REST, actor_id
+            session, shipment, dropped, ShortPolicy.SHIP_PARTIAL_CANCEL_REST, actor_id
         )
         for line, units in dropped.items():
+            _add(session, line, cancelled=units)
+        fulfilment.set_status(session, shipment, S.CANCELLED, actor_id, reason="short")
+        session.flush()
+        for line in dropped:
             for reservation in line.reservations:
                 if reservation.qty:
                     let_go(session, reservation, reservation.qty)
-            line.cancelled += units
-        fulfilment.set_status(session, backorder, S.CANCELLED, actor_id, reason="short")
+        cancelled += sum(dropped.values())
+    return PolicyChange(order, cancelled=cancelled, under_way=under_way)
 
 
-def _let_cancelled_follow(session: Session, order: Order, actor_id) -> None:
+def _let_cancelled_follow(session: Session, order: Order, actor_id) -> PolicyChange:
     by_shipment: dict[Shipment, dict[OrderLine, int]] = {}
     for line in order.lines:
         if line.cancelled:
             by_shipment.setdefault(line.shipment, {})[line] = line.cancelled
+    following = 0
     for shipment, dropped in by_shipment.items():
         for line, units in dropped.items():
-            line.cancelled -= units
+            _add(session, line, cancelled=-units)
         _announce(session, shipment, dropped, ShortPolicy.BACKORDER, actor_id)
         _pass_on(session, shipment, dropped, actor_id)
+        following += sum(dropped.values())
+    return PolicyChange(order, following=following)
 
 
-def _cancelled_by_shop(order: Order) -> bool:
-    """A shipment cancelled by the short policy carries nothing any more (its units
-    count as cancelled on its lines); one the shop cancelled still carries them."""
-    return any(
-        shipment.status == S.CANCELLED and any(line.carried for line in shipment.lines)
-        for shipment in order.shipments
+def _is_short(session: Session, shipment: Shipment) -> bool:
+    """A backorder, or a shipment with units reported short (it may wait for stock
+    as a whole, nothing of it having been found)."""
+    if shipment.follows_id is not None:
+        return True
+    return (
+        session.scalar(
+            sa.select(PickException.id)
+            .where(
+                PickException.order_line_id.in_([ln.id for ln in shipment.lines]),
+                PickException.kind.in_(
+                    (ExceptionKind.SHORT, ExceptionKind.MISSING_AT_PACKING)
+                ),
+            )
+            .limit(1)
+        )
+        is not None
     )
+
+
+def _add(session: Session, line: OrderLine, **units: int) -> None:
+    """Add to a line's counters in the database itself (qty, cancelled, passed_on)."""
+    session.flush()
+    session.execute(
+        sa.update(OrderLine)
+        .where(OrderLine.id == line.id)
+        .values({name: getattr(OrderLine, name) + n for name, n in units.items()})
+    )
+    session.expire(line, list(units))
 
 
 def _announce(session, shipment, short: dict, rule: ShortPolicy, actor_id) -> None:

@@ -83,16 +83,39 @@ def scan(parcel_id: int):
 
 @bp.post("/parcels/<int:parcel_id>/missing")
 def missing(parcel_id: int):
+    _mine(parcel_id)
+    order = queries.parcel(parcel_id).shipment.order.external_id
+    try:
+        still_open = packing.report_missing(
+            parcel_id,
+            product_id=whole_number("product_id", _("Product")),
+            qty=whole_number("qty", _("Quantity")),
+            packer_id=current_user.id,
+            scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
+        )
+    except FulfilError as refusal:
+        return _refused(parcel_id, refusal)
+    if still_open is None:  # nothing left to pack: the empty parcel went
+        flash(_("Reported. Nothing is left to pack for order %(order)s.", order=order))
+        target = url_for("packing.home")
+        if wants_fragment():
+            return "", 204, {"HX-Redirect": target}
+        return redirect(target, 303)
+    return _done(parcel_id, _("Reported to the manager."))
+
+
+@bp.post("/parcels/<int:parcel_id>/take-out")
+def take_out(parcel_id: int):
     return _act(
         parcel_id,
-        lambda: packing.report_missing(
+        lambda: packing.take_out(
             parcel_id,
             product_id=whole_number("product_id", _("Product")),
             qty=whole_number("qty", _("Quantity")),
             packer_id=current_user.id,
             scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
         ),
-        _("Reported to the manager."),
+        _("Taken out of the parcel."),
     )
 
 
@@ -209,10 +232,18 @@ def _act(parcel_id: int, action, done: str):
     try:
         action()
     except FulfilError as refusal:
-        if not wants_fragment():
-            flash(str(refusal))
-            return redirect(url_for("packing.bench", parcel_id=parcel_id))
-        return _bench(parcel_id, refusal.status, refusal=refusal)
+        return _refused(parcel_id, refusal)
+    return _done(parcel_id, done)
+
+
+def _refused(parcel_id: int, refusal: FulfilError):
+    if not wants_fragment():
+        flash(str(refusal))
+        return redirect(url_for("packing.bench", parcel_id=parcel_id))
+    return _bench(parcel_id, refusal.status, refusal=refusal)
+
+
+def _done(parcel_id: int, done: str):
     if not wants_fragment():
         flash(done)
         return redirect(url_for("packing.bench", parcel_id=parcel_id))

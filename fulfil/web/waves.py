@@ -125,16 +125,24 @@ def short_policy(order_id: int):
     cancelled (and the order's backorders not yet picked are called back)."""
     in_my_warehouse(queries.order_warehouse(order_id))
     try:
-        order = shorts.choose_policy(
+        change = shorts.choose_policy(
             order_id, request.form.get("policy", ""), actor_id=current_user.id
         )
     except FulfilError as refusal:
         return _exceptions_page(refusal=refusal, status=refusal.status)
-    flash(
-        _("Order %(order)s: missing units will follow later.", order=order.external_id)
-        if order.short_policy == ShortPolicy.BACKORDER
-        else _("Order %(order)s: missing units are cancelled.", order=order.external_id)
-    )
+    order = change.order.external_id
+    if change.order.short_policy == ShortPolicy.BACKORDER:
+        flash(_("Order %(order)s: missing units will follow later.", order=order))
+    else:
+        flash(_("Order %(order)s: missing units are cancelled.", order=order))
+    if change.under_way:
+        flash(
+            ngettext(
+                "%(num)s unit is already being picked or packed: it still ships.",
+                "%(num)s units are already being picked or packed: they still ship.",
+                change.under_way,
+            )
+        )
     return redirect(url_for("waves.exceptions"), 303)
 
 

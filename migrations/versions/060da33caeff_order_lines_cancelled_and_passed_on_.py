@@ -33,6 +33,10 @@ def upgrade():
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.add_column(sa.Column('short_policy', sa.String(length=32), nullable=True))
 
+    with op.batch_alter_table('pick_exceptions', schema=None) as batch_op:
+        # a bin waiting to be counted is not allocated from: asked for every bin
+        batch_op.create_index('ix_pick_exceptions_place', ['location_id', 'product_id'], unique=False)
+
     with op.batch_alter_table('shipments', schema=None) as batch_op:
         batch_op.add_column(sa.Column('follows_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_shipments_follows_id_shipments'), 'shipments', ['follows_id'], ['id'])
@@ -46,6 +50,9 @@ def downgrade():
 
     with op.batch_alter_table('orders', schema=None) as batch_op:
         batch_op.drop_column('short_policy')
+
+    with op.batch_alter_table('pick_exceptions', schema=None) as batch_op:
+        batch_op.drop_index('ix_pick_exceptions_place')
 
     with op.batch_alter_table('order_lines', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('ck_order_lines_within_qty'), type_='check')

@@ -58,9 +58,10 @@ def site(live_app):
         layout.define_location(
             warehouse_id=site, code="SP-PACK", kind=LocationKind.PACKING, x=0, y=0
         )
-        layout.define_location(
-            warehouse_id=site, code="SP-1", kind=LocationKind.PICK_FACE, x=3, y=3
-        )
+        for code, x in (("SP-1", 3), ("SP-2", 5)):
+            layout.define_location(
+                warehouse_id=site, code=code, kind=LocationKind.PICK_FACE, x=x, y=3
+            )
         bench(SimpleNamespace(id=site))
         cup = catalog.upsert_product(
             sku="SHORT-CUP",
@@ -196,9 +197,10 @@ def ship_later_parcel(live_app, site, external_id):
 
 
 def receive_cups(site, units):
+    """Cups arrive in SP-2 (SP-1, found short, waits for its count)."""
     inventory.receive(
         product_id=product_by_code("SHORT-CUP").id,
-        location_id=location_by_code(site, "SP-1").id,
+        location_id=location_by_code(site, "SP-2").id,
         qty=units,
         key=f"short-flow-{scan_id()}",
     )
@@ -282,7 +284,7 @@ def test_the_manager_cancels_a_missing_cup_in_one_tap(page: Page, live_app, site
     def short_pick():
         picker = user_by_username("sid")
         pick_list = picking.claim_next(picker_id=picker.id, warehouse_id=site)
-        picking.scan(pick_list.id, picker_id=picker.id, scan_id=scan_id(), code="SP-1")
+        picking.scan(pick_list.id, picker_id=picker.id, scan_id=scan_id(), code="SP-2")
         picking.short_pick(
             pick_list.id, picker_id=picker.id, scan_id=scan_id(), found=1
         )
@@ -294,7 +296,7 @@ def test_the_manager_cancels_a_missing_cup_in_one_tap(page: Page, live_app, site
     entry = page.locator("li.exception", has_text="order SHORT-2").filter(
         has=page.locator(".status--short")
     )
-    expect(entry).to_contain_text("follows in a later parcel")
+    expect(entry).to_contain_text("1 unit follows in a later parcel")
     entry.get_by_role("button", name="Cancel them instead").click()
     expect(
         page.get_by_text("Order SHORT-2: missing units are cancelled.")

@@ -12,19 +12,24 @@ import pytest
 import sqlalchemy as sa
 
 from fulfil.domain.states import ShipmentStatus
+from fulfil.errors import OrderCancelled, ParcelFull
 from fulfil.extensions import db
 from fulfil.models import (
     ExceptionKind,
     PickException,
     PickList,
+    Reservation,
     Shipment,
     StockMove,
     WebhookDelivery,
 )
 from fulfil.queries.orders import order_by_external_id
 from fulfil.queries.tracking import tracking_token
+from fulfil.schemas import OrderIn
 from fulfil.services import (
+    counts,
     inventory,
+    orders,
     packing,
     picking,
     shipping,
@@ -32,7 +37,7 @@ from fulfil.services import (
     waves,
     webhooks,
 )
-from tests.conftest import assert_ledger_balanced, row_counts
+from tests.conftest import assert_ledger_balanced, order_payload, row_counts
 from tests.picking_floor import (
     bench,
     lay_out,
@@ -160,9 +165,10 @@ def test_under_backorder_seven_ship_now_and_the_eighth_follows(floor, loc):
     ]
     assert order_by_external_id("SHOP-8").status.value == "backordered"
 
-    # a cup arrives: the backorder takes it at once, and it ships as a later parcel
+    # a cup arrives (in another bin: the short one waits for its count): the
+    # backorder takes it at once, and it ships as a later parcel
     inventory.receive(
-        product_id=floor["cup"].id, location_id=loc("A-01-1-A"), qty=1, key="in-2"
+        product_id=floor["cup"].id, location_id=loc("A-01-2-A"), qty=1, key="in-2"
     )
     db.session.expire_all()
     assert db.session.get(Shipment, backorder.id).status == S.ALLOCATED
@@ -318,7 +324,7 @@ def test_the_exceptions_queue_says_what_happens_and_switches_in_one_tap(
     login("manager")
 
     page = client.get("/manage/exceptions").get_data(as_text=True)
-    assert "The missing unit follows in a later parcel when stock arrives." in page
+    assert "1 unit follows in a later parcel when stock arrives." in page
     placed = order_by_external_id("SHOP-8")
     response = post(
         f"/manage/orders/{placed.id}/short-policy",
@@ -327,7 +333,7 @@ def test_the_exceptions_queue_says_what_happens_and_switches_in_one_tap(
 
     assert response.status_code == 303
     page = client.get("/manage/exceptions").get_data(as_text=True)
-    assert "The missing unit is cancelled: the order ships without it." in page
+    assert "1 unit is cancelled: the order ships without it." in page
     assert "Send them later instead" in page
     db.session.expire_all()
     assert order_by_external_id("SHOP-8").shipments[1].status == S.CANCELLED
@@ -363,14 +369,14 @@ def test_counting_the_bin_books_the_difference_and_feeds_the_backorder(
 def test_a_count_below_what_orders_reserved_is_refused_and_books_nothing(
     floor, client, login, post, loc, make_product
 ):
+    inventory.receive(
+        product_id=floor["cup"].id, location_id=loc("A-01-1-A"), qty=3, key="in-3"
+    )
+    order("SHOP-10", {"CUP": 2})  # reserved in the bin before it came up short
     pick_with_one_missing(floor)
     count = db.session.scalars(
         sa.select(PickException).where(PickException.kind == ExceptionKind.COUNT)
     ).one()
-    inventory.receive(
-        product_id=floor["cup"].id, location_id=loc("A-01-1-A"), qty=3, key="in-3"
-    )
-    order("SHOP-10", {"CUP": 2})  # two of the three are reserved now
     login("manager")
     before = row_counts()
 
@@ -413,3 +419,299 @@ def test_the_pack_bench_shows_the_short_and_what_happens_to_it(floor, client, lo
 
     assert "7 of 8 · 1 short" in page
     assert "follows in a later parcel when stock arrives" in page
+
+
+# -- the corners of a real day ---------------------------------------------------------
+
+
+def claim(floor):
+    return picking.claim_next(
+        picker_id=floor["picker"].id, warehouse_id=floor["warehouse"].id
+    )
+
+
+def at_bench(floor, external_id):
+    return packing.open_shipment(
+        code=external_id,
+        warehouse_id=floor["warehouse"].id,
+        packer_id=floor["packer"].id,
+    )
+
+
+def missing(floor, parcel, qty):
+    return packing.report_missing(
+        parcel.id,
+        product_id=floor["cup"].id,
+        qty=qty,
+        packer_id=floor["packer"].id,
+        scan_id=scan_id(),
+    )
+
+
+def pack(floor, parcel, qty, tracking):
+    packing.scan_item(
+        parcel.id,
+        code=floor["cup"].barcode,
+        packer_id=floor["packer"].id,
+        scan_id=scan_id(),
+        qty=qty,
+    )
+    packing.weigh(parcel.id, box_id=floor["boxes"]["L"].id, weight_g=qty * 300 + 800)
+    packing.close_parcel(
+        parcel.id,
+        carrier_id=floor["carriers"]["DHL"].id,
+        tracking_number=tracking,
+        packer_id=floor["packer"].id,
+    )
+
+
+def hand_over(floor):
+    shipping.hand_over(
+        warehouse_id=floor["warehouse"].id, carrier_id=floor["carriers"]["DHL"].id
+    )
+    db.session.expire_all()
+
+
+def test_one_product_on_two_lines_adds_up_after_a_unit_missing_at_the_bench(floor):
+    payload = order_payload(
+        "SHOP-2L",
+        lines=[{"sku": "CUP", "quantity": 2, "unit_price": "5.00"}] * 2,
+    )
+    orders.receive_order(OrderIn.model_validate(payload))
+    release(floor["warehouse"], order_by_external_id("SHOP-2L"))
+    pick_everything(claim(floor).id, floor["picker"].id)
+    parcel = at_bench(floor, "SHOP-2L")
+    missing(floor, parcel, 1)
+    pack(floor, parcel, 3, "00340434161094000199")
+    hand_over(floor)
+
+    body = floor["shop"].get("/api/v1/orders/SHOP-2L").get_json()
+    figures = [
+        (ln["state"], ln["quantities"]["shipped"], ln["quantities"]["allocated"])
+        for ln in body["lines"]
+    ]
+    # the missing cup was the first line's: it follows, allocated from the bins
+    assert figures == [("partially_shipped", 1, 1), ("shipped", 2, 0)]
+    (shipped,) = sent("shipment.shipped")
+    assert all(ln["shipped"] <= ln["quantity"] for ln in shipped["shipment"]["lines"])
+
+
+def test_every_unit_missing_at_the_bench_cancels_the_empty_shipment(floor, loc):
+    order("SHOP-M", {"CUP": 2})
+    release(floor["warehouse"], order_by_external_id("SHOP-M"))
+    pick_everything(claim(floor).id, floor["picker"].id)
+
+    assert missing(floor, at_bench(floor, "SHOP-M"), 2) is None  # the empty parcel went
+
+    db.session.expire_all()
+    first, backorder = order_by_external_id("SHOP-M").shipments
+    assert (first.status, backorder.status) == (S.CANCELLED, S.ALLOCATED)
+    waves.release(warehouse_id=floor["warehouse"].id, shipment_ids=[backorder.id])
+    pick_everything(claim(floor).id, floor["picker"].id)
+    parcel = at_bench(floor, "SHOP-M")
+    assert parcel.shipment_id == backorder.id
+    pack(floor, parcel, 2, "00340434161094000188")
+    hand_over(floor)
+    line = api_line(floor, "SHOP-M")
+    assert (line["state"], line["quantities"]["shipped"]) == ("shipped", 2)
+    assert order_by_external_id("SHOP-M").status == "shipped"
+    assert_ledger_balanced()
+
+
+def test_a_unit_missing_after_the_first_parcel_closed_lets_the_shipment_ship(floor):
+    order("SHOP-P", {"CUP": 3})
+    release(floor["warehouse"], order_by_external_id("SHOP-P"))
+    pick_everything(claim(floor).id, floor["picker"].id)
+    pack(floor, at_bench(floor, "SHOP-P"), 2, "00340434161094000177")
+    first = order_by_external_id("SHOP-P").shipments[0]
+    second = packing.new_parcel(first.id, packer_id=floor["packer"].id)
+
+    missing(floor, second, 1)  # the third cup is not at the bench
+
+    db.session.expire_all()
+    assert db.session.get(Shipment, first.id).status == S.PACKED
+    hand_over(floor)
+    assert db.session.get(Shipment, first.id).status == S.SHIPPED
+    assert len(sent("shipment.shipped")) == 1
+    line = api_line(floor, "SHOP-P")
+    q = line["quantities"]
+    assert (q["shipped"], q["short"], q["allocated"], q["cancelled"]) == (2, 1, 1, 0)
+
+
+def test_calling_back_a_partly_stocked_backorder_frees_its_stock(floor, loc):
+    order("SHOP-9", {"CUP": 8})
+    release(floor["warehouse"], order_by_external_id("SHOP-9"))
+    pick_list = claim(floor)
+    picker = floor["picker"].id
+    picking.scan(pick_list.id, picker_id=picker, scan_id=scan_id(), code="A-01-1-A")
+    picking.short_pick(pick_list.id, picker_id=picker, scan_id=scan_id(), found=6)
+    pick_everything(pick_list.id, picker)
+    inventory.receive(  # one of the two missing cups arrives elsewhere
+        product_id=floor["cup"].id, location_id=loc("A-01-2-A"), qty=1, key="in-1"
+    )
+    db.session.expire_all()
+    backorder = order_by_external_id("SHOP-9").shipments[1]
+    assert (backorder.status, backorder.lines[0].reserved) == (S.BACKORDERED, 1)
+
+    change = shorts.choose_policy(
+        order_by_external_id("SHOP-9").id, "ship_partial_cancel_rest", actor_id=None
+    )
+
+    assert change.cancelled == 2
+    db.session.expire_all()
+    assert db.session.get(Shipment, backorder.id).status == S.CANCELLED
+    held = db.session.scalar(sa.select(sa.func.sum(Reservation.qty)))
+    assert not held  # the arrived cup is free again, for any order
+    assert_ledger_balanced()
+
+
+def test_cancel_instead_cancels_a_shipment_of_which_nothing_was_found(floor):
+    order("SHOP-E", {"CUP": 2})
+    release(floor["warehouse"], order_by_external_id("SHOP-E"))
+    pick_list = claim(floor)
+    picker = floor["picker"].id
+    picking.scan(pick_list.id, picker_id=picker, scan_id=scan_id(), code="A-01-1-A")
+    picking.short_pick(pick_list.id, picker_id=picker, scan_id=scan_id(), found=0)
+    db.session.expire_all()
+    # the bin waits for its count, so its other six cups are not drawn on
+    assert order_by_external_id("SHOP-E").shipments[0].status == S.BACKORDERED
+
+    shorts.choose_policy(
+        order_by_external_id("SHOP-E").id, "ship_partial_cancel_rest", actor_id=None
+    )
+
+    line = api_line(floor, "SHOP-E")
+    assert (line["state"], line["quantities"]["cancelled"]) == ("cancelled", 2)
+
+
+def test_the_bench_tells_what_the_manager_decided_last(floor, client, login):
+    pick_with_one_missing(floor)
+    shorts.choose_policy(
+        order_by_external_id("SHOP-8").id, "ship_partial_cancel_rest", actor_id=None
+    )
+    login("packer")
+
+    page = client.get(f"/pack/parcels/{at_bench(floor, 'SHOP-8').id}").get_data(
+        as_text=True
+    )
+
+    assert "7 of 8 · 1 short" in page
+    assert "cancelled: the order ships without it" in page
+    assert "follows in a later parcel" not in page
+
+
+def test_an_order_the_shop_cancelled_stays_cancelled(floor):
+    floor["app"].config["SHORT_PICK_POLICY"] = "ship_partial_cancel_rest"
+    order("SHOP-Z", {"CUP": 2})
+    release(floor["warehouse"], order_by_external_id("SHOP-Z"))
+    pick_list = claim(floor)
+    picker = floor["picker"].id
+    picking.scan(pick_list.id, picker_id=picker, scan_id=scan_id(), code="A-01-1-A")
+    picking.short_pick(pick_list.id, picker_id=picker, scan_id=scan_id(), found=0)
+    assert (
+        floor["shop"].post("/api/v1/orders/SHOP-Z/cancel", json={}).status_code == 200
+    )
+
+    with pytest.raises(OrderCancelled):
+        shorts.choose_policy(
+            order_by_external_id("SHOP-Z").id, "backorder", actor_id=None
+        )
+    db.session.expire_all()
+    assert order_by_external_id("SHOP-Z").status == "cancelled"
+
+
+def test_the_shop_cancels_the_rest_that_waits_after_a_partial_shipment(floor):
+    pick_with_one_missing(floor)
+    pack_and_ship(floor)
+
+    response = floor["shop"].post("/api/v1/orders/SHOP-8/cancel", json={})
+
+    assert response.status_code == 200
+    line = api_line(floor)
+    assert line["state"] == "shipped"
+    assert (line["quantities"]["shipped"], line["quantities"]["cancelled"]) == (7, 1)
+    assert order_by_external_id("SHOP-8").status == "shipped"
+
+
+def test_a_bin_waiting_for_its_count_feeds_nobody_until_counted(floor):
+    order("SHOP-N", {"CUP": 2})  # 8 on the books in A-01-1-A
+    release(floor["warehouse"], order_by_external_id("SHOP-N"))
+    pick_list = claim(floor)
+    picker = floor["picker"].id
+    picking.scan(pick_list.id, picker_id=picker, scan_id=scan_id(), code="A-01-1-A")
+    picking.short_pick(pick_list.id, picker_id=picker, scan_id=scan_id(), found=0)
+    order("SHOP-O", {"CUP": 1})  # a new order cannot be sent to that bin either
+    db.session.expire_all()
+    assert order_by_external_id("SHOP-N").shipments[0].status == S.BACKORDERED
+    assert order_by_external_id("SHOP-O").status == "backordered"
+    count = db.session.scalars(
+        sa.select(PickException).where(PickException.kind == ExceptionKind.COUNT)
+    ).one()
+
+    # the counter finds what the books say: nothing to book, and the bin is back
+    counts.count_bin(
+        location_id=count.location_id,
+        product_id=count.product_id,
+        counted={"": 6},
+        key="count-1",
+    )
+
+    db.session.expire_all()
+    assert order_by_external_id("SHOP-N").shipments[0].status == S.ALLOCATED
+    assert order_by_external_id("SHOP-O").status == "allocated"
+    assert_ledger_balanced()
+
+
+def test_units_taken_out_of_a_parcel_are_still_to_pack(floor):
+    order("SHOP-BIG", {"CUP": 8})
+    release(floor["warehouse"], order_by_external_id("SHOP-BIG"))
+    pick_everything(claim(floor).id, floor["picker"].id)
+    parcel = at_bench(floor, "SHOP-BIG")
+    cup = floor["cup"].barcode
+    packer = floor["packer"].id
+
+    packing.scan_item(parcel.id, code=cup, packer_id=packer, scan_id=scan_id(), qty=8)
+    packing.take_out(
+        parcel.id, product_id=floor["cup"].id, qty=3, packer_id=packer, scan_id="o-1"
+    )
+    packing.take_out(  # the same tap again changes nothing
+        parcel.id, product_id=floor["cup"].id, qty=3, packer_id=packer, scan_id="o-1"
+    )
+
+    db.session.expire_all()
+    assert db.session.get(type(parcel), parcel.id).units == 5
+    assert packing.remaining(db.session, parcel.shipment)[floor["cup"].id] == 3
+
+
+def test_units_that_fit_no_box_with_the_rest_go_into_the_next_parcel(floor, loc):
+    # a box catalogue of one small box: 200×150×100 mm (3 l), 5 kg
+    for code in ("M", "L"):
+        box = floor["boxes"][code]
+        shipping.define_box(
+            code=code,
+            inner_mm=(box.length_mm, box.width_mm, box.height_mm),
+            max_weight_g=box.max_weight_g,
+            tare_g=box.tare_g,
+            active=False,
+        )
+    order("SHOP-S", {"CUP": 4})
+    release(floor["warehouse"], order_by_external_id("SHOP-S"))
+    pick_everything(claim(floor).id, floor["picker"].id)
+    parcel = at_bench(floor, "SHOP-S")
+    cup, packer = floor["cup"].barcode, floor["packer"].id
+    packing.scan_item(parcel.id, code=cup, packer_id=packer, scan_id=scan_id(), qty=3)
+
+    with pytest.raises(ParcelFull, match="close it and pack them into the next one"):
+        packing.scan_item(parcel.id, code=cup, packer_id=packer, scan_id=scan_id())
+
+    packing.weigh(parcel.id, box_id=floor["boxes"]["S"].id, weight_g=1030)
+    packing.close_parcel(
+        parcel.id,
+        carrier_id=floor["carriers"]["DHL"].id,
+        tracking_number="JJD-S-1",
+        packer_id=packer,
+    )
+    second = packing.new_parcel(parcel.shipment_id, packer_id=packer)
+    packing.scan_item(second.id, code=cup, packer_id=packer, scan_id=scan_id())
+    db.session.expire_all()
+    assert not any(packing.remaining(db.session, second.shipment).values())
