@@ -20,6 +20,7 @@ from fulfil.models import FulfilmentMode
 from fulfil.queries import integration
 from fulfil.queries import users as user_queries
 from fulfil.services import tokens, users, webhooks
+from fulfil.web.forms import whole_number
 from fulfil.web.navigation import AREA_NAMES
 from fulfil.web.session import guard
 
@@ -138,7 +139,7 @@ def create_token():
     )
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 def revoke_token(token_id: int):
     try:
         token = tokens.revoke_token(token_id, actor_id=current_user.id)
@@ -213,7 +214,7 @@ def subscribe():
     )
 
 
-@bp.post("/webhooks/<int:subscription_id>/deactivate")
+@bp.post("/webhooks/<id:subscription_id>/deactivate")
 def deactivate_webhook(subscription_id: int):
     try:
         subscription = webhooks.deactivate(subscription_id, actor_id=current_user.id)
@@ -226,11 +227,12 @@ def deactivate_webhook(subscription_id: int):
 @bp.get("/webhooks/deliveries")
 def webhook_deliveries():
     return _deliveries_page(
-        request.args.get("status", ""), request.args.get("before", type=int)
+        request.args.get("status", ""),
+        whole_number("before", "before", required=False, source=request.args),
     )
 
 
-@bp.post("/webhooks/deliveries/<int:delivery_id>/resend")
+@bp.post("/webhooks/deliveries/<id:delivery_id>/resend")
 def resend_delivery(delivery_id: int):
     status = request.form.get("status", "")
     try:

@@ -13,7 +13,7 @@ from fulfil.errors import FulfilError, InvalidInput
 from fulfil.queries import packing as queries
 from fulfil.services import packing
 from fulfil.web import lookups
-from fulfil.web.forms import whole_number
+from fulfil.web.forms import quantity, whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
@@ -59,13 +59,13 @@ def item():
     )
 
 
-@bp.get("/parcels/<int:parcel_id>")
+@bp.get("/parcels/<id:parcel_id>")
 def bench(parcel_id: int):
     _mine(parcel_id)
     return _bench(parcel_id)
 
 
-@bp.post("/parcels/<int:parcel_id>/scan")
+@bp.post("/parcels/<id:parcel_id>/scan")
 def scan(parcel_id: int):
     return _act(
         parcel_id,
@@ -79,14 +79,14 @@ def scan(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/missing")
+@bp.post("/parcels/<id:parcel_id>/missing")
 def missing(parcel_id: int):
     return _act(
         parcel_id,
         lambda: packing.report_missing(
             parcel_id,
             product_id=whole_number("product_id", _("Product")),
-            qty=whole_number("qty", _("Quantity")),
+            qty=quantity("qty", _("Quantity")),
             packer_id=current_user.id,
             scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
         ),
@@ -94,7 +94,7 @@ def missing(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/weigh")
+@bp.post("/parcels/<id:parcel_id>/weigh")
 def weigh(parcel_id: int):
     return _act(
         parcel_id,
@@ -108,7 +108,7 @@ def weigh(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/close")
+@bp.post("/parcels/<id:parcel_id>/close")
 def close(parcel_id: int):
     return _act(
         parcel_id,
@@ -123,7 +123,7 @@ def close(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/photo")
+@bp.post("/parcels/<id:parcel_id>/photo")
 def photo(parcel_id: int):
     """A photo of the open parcel, kept as evidence for customer service."""
     upload = request.files.get("photo")
@@ -140,7 +140,7 @@ def photo(parcel_id: int):
     return _act(parcel_id, keep, _("Photo kept with the parcel."))
 
 
-@bp.post("/shipments/<int:shipment_id>/new-parcel")
+@bp.post("/shipments/<id:shipment_id>/new-parcel")
 def new_parcel(shipment_id: int):
     in_my_warehouse(queries.shipment(shipment_id).warehouse_id)
     parcel = packing.new_parcel(shipment_id, packer_id=current_user.id)

@@ -3,12 +3,14 @@
 import uuid
 
 from flask import Blueprint, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError
 from fulfil.queries import stock
 from fulfil.services import inventory
+from fulfil.web.forms import quantity
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
 
@@ -43,7 +45,7 @@ def receive():
         move = inventory.receive(
             product_id=product.id,
             location_id=location.id,
-            qty=form.get("qty", 0, type=int),  # not a number: 0, refused below
+            qty=quantity("qty", _("Quantity")),
             lot=form.get("lot", ""),
             key=form.get("key", ""),
             actor_id=current_user.id,

@@ -12,6 +12,7 @@ from fulfil.errors import FulfilError
 from fulfil.models import ShippingMethod
 from fulfil.queries import picking as queries
 from fulfil.services import waves
+from fulfil.web.forms import ids
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
@@ -43,8 +44,8 @@ def release():
     try:
         lists = waves.release(
             warehouse_id=current_user.warehouse_id,
-            shipment_ids=_ids("shipment"),
-            urgent_ids=_ids("urgent"),
+            shipment_ids=ids("shipment", _("Orders")),
+            urgent_ids=ids("urgent", _("Urgent")),
             actor_id=current_user.id,
         )
     except FulfilError as refusal:
@@ -60,7 +61,7 @@ def release():
     return redirect(url_for("waves.home"))
 
 
-@bp.post("/lists/<int:pick_list_id>/take-back")
+@bp.post("/lists/<id:pick_list_id>/take-back")
 def take_back(pick_list_id: int):
     in_my_warehouse(queries.list_view(pick_list_id).pick_list.warehouse_id)
     waves.take_back(pick_list_id, actor_id=current_user.id)
@@ -79,7 +80,7 @@ def exceptions():
     )
 
 
-@bp.post("/exceptions/<int:exception_id>/resolve")
+@bp.post("/exceptions/<id:exception_id>/resolve")
 def resolve(exception_id: int):
     in_my_warehouse(queries.exception_warehouse(exception_id))
     waves.resolve_exception(exception_id, actor_id=current_user.id)
@@ -94,10 +95,6 @@ def pickers():
         "manager/pickers.html",
         figures=queries.picker_figures(since),
     )
-
-
-def _ids(field: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(field) if v.isdigit()]
 
 
 def _filter() -> tuple[queries.WaveFilter, str]:
