@@ -35,7 +35,7 @@ CSRF_MESSAGE = _l(
     "Reload the page and try again."
 )
 BARE_PAGE = """<!doctype html>
-<html><head><meta charset="utf-8">
+<html lang="{language}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{status} · Fulfil</title><link rel="stylesheet" href="/static/css/app.css">
 </head><body><main id="main">{section}</main></body></html>"""
@@ -85,7 +85,10 @@ def _bare(status: int, message: str, fragment: bool) -> str:
             f'<p class="refusal" role="alert">{escape(message)}</p>'
             '<a class="button" href="/">Fulfil</a></section>'
         )
-    return section if fragment else BARE_PAGE.format(status=status, section=section)
+    if fragment:
+        return section
+    language = str(get_locale() or "en")  # settled by render_error: no query
+    return BARE_PAGE.format(language=language, status=status, section=section)
 
 
 def _forget_the_transaction() -> None:
