@@ -219,21 +219,11 @@ RECORDED_REFUSALS = {
 
 # Valid bodies for every API operation that takes one; a test checks none is missing.
 API_BODIES = {
-    "api.create_order": {
-        "external_id": "SO/2026/0001",
-        "placed_at": "2026-11-26T09:15:00+01:00",
-        "customer": {"name": "Erika Mustermann", "email": "erika@example.com"},
-        "shipping_address": {
-            "name": "Erika Mustermann",
-            "line1": "Heidestraße 17",
-            "postal_code": "51147",
-            "city": "Köln",
-            "country": "DE",
-        },
-        "shipping_method": "standard",
-        "promised_ship_by": "2026-11-27T16:00:00+01:00",
-        "lines": [{"sku": "MUG", "quantity": 1, "unit_price": "9.90"}],
-    },
+    "api.create_order": order_payload(
+        "SO/2026/0001",
+        promised_ship_by="2026-11-27T16:00:00+01:00",
+        lines=[{"sku": "MUG", "quantity": 1, "unit_price": "9.90"}],
+    ),
     "api.put_product": {"name": "Fuzzed product", "barcode": "FUZZ-1", "weight_g": 9},
     "api.put_location": {"kind": "pick_face", "zone": "Z", "x": 1.5, "y": 2},
     "api.put_supplier": {"name": "Fuzz supplier", "email": "fuzz@example.com"},
