@@ -446,7 +446,16 @@ def world(database_url, tmp_path_factory):
     holding every role."""
     downloads = tmp_path_factory.mktemp("downloads")
     (downloads / "a.pdf").write_bytes(b"%PDF-1.4 fuzz")
-    app = make_app(database_url, RATELIMIT_ENABLED=False, DIGITAL_FILES_DIR=downloads)
+    # rate limits high enough never to answer for the fuzzer (RATELIMIT_ENABLED would
+    # switch the one shared limiter off for every later app of the session)
+    many = "1000000 per minute"
+    app = make_app(
+        database_url,
+        LOGIN_RATE_LIMIT=many,
+        PUBLIC_RATE_LIMIT=many,
+        API_RATE_LIMIT=many,
+        DIGITAL_FILES_DIR=downloads,
+    )
     app.request_class = RecordingRequest
     app.test_client_class = IsolatedClient
     with app.app_context():
