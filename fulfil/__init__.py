@@ -38,11 +38,16 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
     _init_extensions(app)
+    from fulfil.converters import CONVERTERS
+
+    app.url_map.converters.update(CONVERTERS)  # before any route names them
     _register_blueprints(app)
 
     from fulfil import cli, errorpages
+    from fulfil.web.forms import refuse_nul
     from fulfil.web.navigation import template_context
 
+    app.before_request(refuse_nul)
     app.context_processor(template_context)
     errorpages.register(app)
     cli.register(app)

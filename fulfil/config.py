@@ -5,6 +5,8 @@ import secrets
 from datetime import date, time
 from pathlib import Path
 
+from fulfil.limits import DEFAULT_MAX_QTY, MAX_ID
+
 DEV_ENVIRONMENTS = {"development", "demo", "test"}
 
 
@@ -92,6 +94,8 @@ def load_config(instance_path: str) -> dict:
         "API_MAX_BODY": int(os.environ.get("API_MAX_BODY", str(256 * 1024))),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD", str(8 * 1024 * 1024))),
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
+        # The most units one order line, booking or stock adjustment may hold.
+        "MAX_QTY": _max_qty(),
         "CUTOFF_TIME": _time("CUTOFF_TIME", "14:00"),
         "WORKING_DAYS": _weekdays(os.environ.get("WORKING_DAYS", "1-5")),
         "HOLIDAYS": _dates(os.environ.get("HOLIDAYS", "")),
@@ -145,6 +149,15 @@ def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
     return value
+
+
+def _max_qty() -> int:
+    value = os.environ.get("MAX_QTY", str(DEFAULT_MAX_QTY))
+    if not (value.isascii() and value.isdigit() and 1 <= int(value) <= MAX_ID):
+        raise ConfigError(
+            f"MAX_QTY must be a whole number from 1 to {MAX_ID}: {value!r}"
+        )
+    return int(value)
 
 
 def _time(name: str, default: str) -> time:

@@ -17,13 +17,23 @@ from pydantic import (
     ConfigDict,
     EmailStr,
     Field,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
     StringConstraints,
     WithJsonSchema,
     model_validator,
 )
-from pydantic_core import PydanticCustomError
+from pydantic_core import PydanticCustomError, core_schema
 
 from fulfil.domain.barcodes import CODE128
+from fulfil.limits import (
+    EARLIEST,
+    LATEST,
+    MAX_URL,
+    is_web_address,
+    max_qty,
+    within_calendar,
+)
 from fulfil.models import FulfilmentMode, LocationKind, ShippingMethod, Tracking
 from fulfil.models.warehouse import VIRTUAL_KINDS
 
@@ -56,6 +66,24 @@ Code = Annotated[
         strip_whitespace=True, min_length=1, max_length=64, pattern=r"^\S+$"
     ),
 ]
+# A shop's own order number, as the shop writes it: any printable text (slashes, #, ?,
+# %, spaces, non-ASCII), not blank. Spelt out, as regex dialects disagree on \s:
+# PRINTABLE leaves out control characters and line separators, SOLID also spaces.
+PRINTABLE = r"[^\x00-\x1f\x7f-\x9f\u2028\u2029]"
+SOLID = r"[^\x00-\x20\x7f-\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]"
+EXTERNAL_ID_PATTERN = rf"^{PRINTABLE}*{SOLID}{PRINTABLE}*$"
+ExternalId = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, min_length=1, max_length=64, pattern=EXTERNAL_ID_PATTERN
+    ),
+]
+# An order number in a URL, as stored: no space at either end.
+EXTERNAL_ID_PATH = {
+    "type": "string",
+    "maxLength": 64,
+    "pattern": rf"^{SOLID}({PRINTABLE}*{SOLID})?$",
+}
 Country = Annotated[
     str,
     StringConstraints(pattern=r"^[A-Za-z]{2}$"),
@@ -81,11 +109,95 @@ Money = Annotated[
         }
     ),
 ]
+
+
+def _in_calendar(value):
+    if not within_calendar(value):
+        raise ValueError(f"must lie between {EARLIEST} and {LATEST}")
+    return value
+
+
+_CALENDAR = f"Between {EARLIEST} and {LATEST}."
+Moment = Annotated[
+    AwareDatetime, AfterValidator(_in_calendar), Field(description=_CALENDAR)
+]
+Day = Annotated[date, AfterValidator(_in_calendar), Field(description=_CALENDAR)]
+
+
+class UpToMaxQty:
+    """Units, at most MAX_QTY (either way when `signed`): checked, and published as
+    the JSON Schema's bound, with the running app's setting."""
+
+    def __init__(self, *, signed: bool = False) -> None:
+        self.signed = signed
+
+    def __get_pydantic_core_schema__(self, source, handler: GetCoreSchemaHandler):
+        return core_schema.no_info_after_validator_function(
+            self._check, handler(source)
+        )
+
+    def __get_pydantic_json_schema__(self, schema, handler: GetJsonSchemaHandler):
+        described = handler(schema)
+        described["maximum"] = max_qty()
+        if self.signed:
+            described["minimum"] = -max_qty()
+        return described
+
+    def _check(self, value: int) -> int:
+        if abs(value) > max_qty():
+            raise ValueError(f"must be at most {max_qty()} units (MAX_QTY)")
+        return value
+
+
+Quantity = Annotated[int, Field(gt=0), UpToMaxQty()]
+QuantityChange = Annotated[int, UpToMaxQty(signed=True)]
+
+
+def _web_address(url: str) -> str:
+    if url and not is_web_address(url):
+        raise ValueError("must be an http(s) address")
+    return url
+
+
+# Stored and shown as a link: http(s) only, never javascript: or data:.
+WebAddress = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=MAX_URL),
+    AfterValidator(_web_address),
+    WithJsonSchema(
+        {"type": "string", "maxLength": MAX_URL, "pattern": r"^(https?://\S+)?$"}
+    ),
+]
 PhysicalKind = Literal[tuple(k.value for k in LocationKind if k not in VIRTUAL_KINDS)]
 
 
 class Strict(BaseModel):
+    """A request: no unknown fields. Null for an optional field means "not given"
+    (as shops send it: `"phone": null`): the published schema says so, and the API
+    drops such nulls before validating (fulfil.api.requests.body)."""
+
     model_config = ConfigDict(extra="forbid")
+
+    @classmethod
+    def __get_pydantic_json_schema__(cls, schema, handler: GetJsonSchemaHandler):
+        described = handler(schema)
+        properties = handler.resolve_ref_schema(described).get("properties", {})
+        for name, field in cls.model_fields.items():
+            if not field.is_required() and name in properties:
+                properties[name] = _or_null(properties[name])
+        return described
+
+
+def _or_null(prop: dict) -> dict:
+    if prop.get("type") == "null" or {"type": "null"} in prop.get("anyOf", ()):
+        return prop
+    notes = {
+        k: prop[k] for k in ("title", "description", "default", "examples") if k in prop
+    }
+    rest = {k: v for k, v in prop.items() if k not in notes}
+    if list(rest) == ["anyOf"]:
+        return {"anyOf": [*rest["anyOf"], {"type": "null"}], **notes}
+    return {"anyOf": [rest, {"type": "null"}], **notes}
 
 
 # -- requests -------------------------------------------------------------------------
@@ -119,8 +231,8 @@ class AddressIn(Strict):
 
 
 class Slot(Strict):
-    start: AwareDatetime
-    end: AwareDatetime
+    start: Moment
+    end: Moment
 
     @model_validator(mode="after")
     def _ordered(self):
@@ -131,7 +243,7 @@ class Slot(Strict):
 
 class LineIn(Strict):
     sku: Code
-    quantity: int = Field(gt=0, le=100_000)
+    quantity: Quantity
     unit_price: Money = Decimal("0")
 
 
@@ -168,8 +280,10 @@ class OrderIn(Strict):
         },
     )
 
-    external_id: Code = Field(description="The shop's order number; unique.")
-    placed_at: AwareDatetime
+    external_id: ExternalId = Field(
+        description="The shop's order number, as the shop writes it; unique."
+    )
+    placed_at: Moment
     customer: CustomerIn
     shipping_address: AddressIn | None = Field(
         default=None, description="Required unless every line is digital."
@@ -179,7 +293,7 @@ class OrderIn(Strict):
     appointment: Slot | None = Field(
         default=None, description="The delivery slot, for shipping_method appointment."
     )
-    promised_ship_by: AwareDatetime | None = Field(
+    promised_ship_by: Moment | None = Field(
         default=None,
         description="Computed from the daily cut-off and working days when left out.",
     )
@@ -254,7 +368,7 @@ class LocationIn(Strict):
 class AdjustmentIn(Strict):
     sku: Code
     location: Code
-    quantity: int = Field(
+    quantity: QuantityChange = Field(
         description="Units to add (positive) or remove (negative).",
         json_schema_extra={"not": {"const": 0}},
     )
@@ -262,7 +376,7 @@ class AdjustmentIn(Strict):
         "opening", "count", "found", "correction", "damage", "scrap", "expired"
     ]
     lot: Annotated[str, StringConstraints(strip_whitespace=True, max_length=64)] = ""
-    expires_on: date | None = None
+    expires_on: Day | None = None
     reference: Text = ""
     warehouse: Code | None = None
 
@@ -283,7 +397,7 @@ class ShipmentReport(Strict):
     tracking_number: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=64)
     ] = ""
-    tracking_url: Annotated[str, StringConstraints(max_length=500)] = ""
+    tracking_url: WebAddress = ""
 
 
 # -- responses ------------------------------------------------------------------------
@@ -481,9 +595,7 @@ class Problem(BaseModel):
 class SupplierIn(Strict):
     name: Name
     email: EmailStr | Literal[""] = ""
-    webhook_url: Annotated[
-        str, StringConstraints(max_length=500, pattern=r"^(https?://.*)?$")
-    ] = ""
+    webhook_url: WebAddress = ""
 
 
 class SupplierOut(BaseModel):

@@ -5,7 +5,8 @@ from pydantic.json_schema import models_json_schema
 
 from fulfil.api import bp
 from fulfil.api.problems import MEDIA_TYPE, TITLES
-from fulfil.api.spec import MAX_ID, OPERATIONS, Operation
+from fulfil.api.spec import OPERATIONS, Operation
+from fulfil.limits import MAX_ID
 from fulfil.schemas import Problem
 from fulfil.services.tokens import SCOPES
 

@@ -1,7 +1,7 @@
 """Orders: intake (idempotent), status with timeline, cancellation."""
 
 import sqlalchemy as sa
-from flask import current_app, g
+from flask import current_app, g, url_for
 from flask import request as flask_request
 from pydantic import ValidationError
 
@@ -13,7 +13,7 @@ from fulfil.errors import InvalidRequest
 from fulfil.extensions import db
 from fulfil.models import Order, Product
 from fulfil.queries.orders import order_by_external_id
-from fulfil.schemas import OrderIn, OrderOut
+from fulfil.schemas import EXTERNAL_ID_PATH, OrderIn, OrderOut
 from fulfil.services import orders
 
 
@@ -51,18 +51,22 @@ def create_order():
         response, status = _answer(written_out(intake.written), 201)
     else:
         response, status = _json(intake.order, 201 if intake.created else 200)
-    response.headers["Location"] = f"/api/v1/orders/{request.external_id}"
+    # percent-encoded: `SO/2026/0001`, `#12`, `?`, `%` and spaces come back as sent
+    response.headers["Location"] = url_for(
+        "api.get_order", external_id=request.external_id
+    )
     return response, status
 
 
 @operation(
     bp,
     "GET",
-    "/orders/<external_id>",
+    "/orders/<text:external_id>",
     summary="An order: status, lines, shipments with tracking, and its timeline",
     scope="orders:read",
     response=OrderOut,
     errors=(404,),
+    path={"external_id": EXTERNAL_ID_PATH},
 )
 def get_order(external_id: str):
     return _json(order_by_external_id(external_id), 200, with_timeline=True)
@@ -71,11 +75,12 @@ def get_order(external_id: str):
 @operation(
     bp,
     "POST",
-    "/orders/<external_id>/cancel",
+    "/orders/<text:external_id>/cancel",
     summary="Cancel an order until packing starts; frees every reservation",
     scope="orders:write",
     response=OrderOut,
     errors=(404, 409),
+    path={"external_id": EXTERNAL_ID_PATH},
 )
 def cancel_order(external_id: str):
     return _json(orders.cancel_order(external_id, actor_id=None), 200)

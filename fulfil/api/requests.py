@@ -2,7 +2,7 @@
 
 import json
 import re
-from typing import TypeVar
+from typing import TypeVar, get_args
 
 import sqlalchemy as sa
 from flask import request
@@ -30,9 +30,45 @@ def body(model: type[M]) -> M:
         raise BadRequest("The body is not valid JSON.")
     if nul := list(_nul_fields(data, "")):
         raise InvalidRequest([(field, NUL) for field in nul])
+    if nulls := _without_nulls(data, model):
+        text = json.dumps(nulls, ensure_ascii=False).encode()
     # Strict, as the published JSON Schema says: no "5" or true for a number (but
     # 2.0 is an integer there, so integral numbers were read as integers).
     return model.model_validate_json(text, strict=True)
+
+
+def _without_nulls(data, model: type[BaseModel]):
+    """`data` without the optional fields it sets to null, at every level (null means
+    "not given"), or None when it has none. Done on the parsed JSON, as a validator
+    would make pydantic read the rest as Python, where "2026-…" is no datetime."""
+    if not isinstance(data, dict):
+        return None
+    fields, found, kept = model.model_fields, False, {}
+    for key, value in data.items():
+        field = fields.get(key)
+        if field is not None and value is None and not field.is_required():
+            found = True
+            continue
+        inner = _models(field.annotation) if field is not None else []
+        items = value if isinstance(value, list) else [value]
+        if inner and any(isinstance(item, dict) for item in items):
+            cleaned = [_without_nulls(item, inner[0]) for item in items]
+            if any(c is not None for c in cleaned):
+                found = True
+                cleaned = [
+                    c if c is not None else i
+                    for c, i in zip(cleaned, items, strict=True)
+                ]
+                value = cleaned if isinstance(value, list) else cleaned[0]
+        kept[key] = value
+    return kept if found else None
+
+
+def _models(annotation) -> list[type[BaseModel]]:
+    """The request models inside `LineIn`, `list[LineIn]`, `AddressIn | None`."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in get_args(annotation) for model in _models(arg)]
 
 
 # PostgreSQL text cannot hold U+0000, so no text the API takes may contain it.

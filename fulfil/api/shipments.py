@@ -5,7 +5,7 @@ from flask import jsonify
 from fulfil.api import bp
 from fulfil.api.represent import order_out
 from fulfil.api.requests import body
-from fulfil.api.spec import MAX_ID, operation
+from fulfil.api.spec import operation
 from fulfil.schemas import OrderOut, ShipmentReport
 from fulfil.services import orders
 
@@ -13,7 +13,7 @@ from fulfil.services import orders
 @operation(
     bp,
     "POST",
-    f"/shipments/<int(max={MAX_ID}):shipment_id>/report",
+    "/shipments/<id:shipment_id>/report",
     summary="Report a shipment shipped (carrier, tracking) or delivered",
     scope="shipments:write",
     request=ShipmentReport,

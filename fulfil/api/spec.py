@@ -34,9 +34,6 @@ class Operation:
 
 
 OPERATIONS: list[Operation] = []
-# Ids are 32-bit integers on PostgreSQL; routes take <int(max=MAX_ID):name>, so a
-# larger one is a 404 rather than a database error.
-MAX_ID = 2**31 - 1
 
 
 def operation(
@@ -68,7 +65,8 @@ def operation(
             refuse_nul(kwargs)
             return view(*args, **kwargs)
 
-        bp.add_url_rule(rule, view_func=guarded, methods=[method])
+        # `//` in a path is part of an id (`<text:...>`), not a typo to redirect from
+        bp.add_url_rule(rule, view_func=guarded, methods=[method], merge_slashes=False)
         OPERATIONS.append(
             Operation(
                 method=method.lower(),

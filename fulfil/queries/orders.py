@@ -12,13 +12,16 @@ def search_orders(text: str = "", limit: int = 50) -> list[Order]:
     query = (
         sa.select(Order).order_by(Order.placed_at.desc(), Order.id.desc()).limit(limit)
     )
-    if text := text.strip():
-        like = f"%{text.lower()}%"
+    if text := text.strip().lower():
+        # `%` and `_` are part of what a shop's order numbers may hold, not wildcards
         query = query.where(
             sa.or_(
-                sa.func.lower(Order.external_id).like(like),
-                sa.func.lower(Order.customer_name).like(like),
-                sa.func.lower(Order.customer_email).like(like),
+                sa.func.lower(column).contains(text, autoescape=True)
+                for column in (
+                    Order.external_id,
+                    Order.customer_name,
+                    Order.customer_email,
+                )
             )
         )
     return list(db.session.execute(query).scalars())

@@ -5,9 +5,12 @@ from contextlib import contextmanager
 from functools import wraps
 from typing import ParamSpec, TypeVar
 
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from fulfil.errors import InvalidInput
 from fulfil.extensions import db
 from fulfil.sqlite import IMMEDIATE, write_turn
 
@@ -73,3 +76,47 @@ def replay_safe(service: Callable[P, R]) -> Callable[P, R]:
             return service(*args, **kwargs)
 
     return wrapper
+
+
+# -- text that fits its column ---------------------------------------------------------
+
+# What a refusal calls a column a person types into (others go by their own name).
+TEXT_FIELDS = {
+    "reference": _l("Reference"),
+    "lot": _l("Lot"),
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "username": _l("Username"),
+    "description": _l("Description"),
+    "services": _l("Services"),
+    "service": _l("Service"),
+    "carrier": _l("Carrier"),
+    "tracking_number": _l("Tracking number"),
+    "tracking_url": _l("Tracking link"),
+    "note": _l("Note"),
+}
+
+
+@sa.event.listens_for(Session, "before_flush")
+def _text_fits(session: Session, flush_context, instances) -> None:
+    """Every write, whichever door it came through: text longer than its column or
+    holding NUL is refused (400, naming the field) on SQLite as on PostgreSQL, where
+    either would otherwise fail the statement."""
+    for obj in (*session.new, *session.dirty):
+        state = sa.inspect(obj)
+        for attr in state.mapper.column_attrs:
+            value = state.dict.get(attr.key)
+            kind = attr.columns[0].type
+            if not isinstance(value, str) or not isinstance(kind, sa.String):
+                continue
+            field = TEXT_FIELDS.get(attr.key, attr.key)
+            if kind.length and len(value) > kind.length:
+                raise InvalidInput(
+                    field=field,
+                    problem=_l("must be at most %(most)s characters")
+                    % {"most": kind.length},
+                )
+            if "\x00" in value:
+                raise InvalidInput(
+                    field=field, problem=_l("must not contain NUL characters")
+                )

@@ -169,6 +169,14 @@ def read_rows(
             )
             % {"line": data[: error.start].count(b"\n") + 1}
         ) from None
+    if "\x00" in text:  # a binary file, or UTF-16 taken for UTF-8
+        raise CsvFileError(
+            _l(
+                "Line %(line)s holds a NUL character, which no text may hold. "
+                "Save the file as “CSV UTF-8” and try again."
+            )
+            % {"line": text[: text.index("\x00")].count("\n") + 1}
+        )
     first_line = text.lstrip("\r\n").split("\n", 1)[0]
     if not first_line.strip():
         raise CsvFileError(_l("The file is empty."))

@@ -34,6 +34,7 @@ from fulfil.errors import (
     UnknownProduct,
     WrongWarehouse,
 )
+from fulfil.limits import max_qty
 from fulfil.models import (
     Event,
     Location,
@@ -784,6 +785,10 @@ def _post_move(
 def _check_qty(qty) -> None:
     if not isinstance(qty, int) or isinstance(qty, bool) or qty <= 0:
         raise InvalidInput(field="qty", problem=_l("must be a whole number above 0"))
+    if qty > max_qty():  # whichever door: no booking of 9×10^18 units
+        raise InvalidInput(
+            field="qty", problem=_l("must be at most %(most)s") % {"most": max_qty()}
+        )
 
 
 def _check_key(key: str) -> None:

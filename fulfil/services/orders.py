@@ -24,6 +24,7 @@ from fulfil.direct import Direct
 from fulfil.domain.promise import promised_ship_by
 from fulfil.domain.states import CANCELLABLE, OrderStatus, ShipmentStatus, order_status
 from fulfil.errors import (
+    InvalidInput,
     InvalidRequest,
     InvalidTransition,
     NotCancellable,
@@ -31,6 +32,7 @@ from fulfil.errors import (
     OrderConflict,
 )
 from fulfil.extensions import db
+from fulfil.limits import is_web_address
 from fulfil.models import (
     FulfilmentMode,
     Order,
@@ -180,7 +182,12 @@ def _too_late(shipment: Shipment) -> str:
 def report_shipment(
     shipment_id: int, report: ShipmentReport, *, actor_id: int | None = None
 ) -> Shipment:
-    """A 3PL or supplier says a shipment left (with tracking) or arrived."""
+    """A 3PL or supplier says a shipment left (with tracking) or arrived. Its
+    tracking link is shown to customer service as a link: http(s) only."""
+    if report.tracking_url and not is_web_address(report.tracking_url):
+        raise InvalidInput(
+            field="tracking_url", problem=_l("must be a web address (https://…)")
+        )
     with unit_of_work() as session:
         shipment = session.get(Shipment, shipment_id)
         if shipment is None:

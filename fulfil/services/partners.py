@@ -35,6 +35,7 @@ from fulfil.errors import (
     NotFound,
     ShipmentCancelled,
 )
+from fulfil.limits import is_web_address
 from fulfil.localtime import local_date
 from fulfil.models import FulfilmentMode, Shipment, Supplier, WebhookSubscription
 from fulfil.models.types import utcnow
@@ -169,9 +170,7 @@ def report_by_supplier(
         problems.append(("tracking_number", _l("is at most 64 characters")))
     if len(carrier) > 64:
         problems.append(("carrier", _l("is at most 64 characters")))
-    if tracking_url and (
-        len(tracking_url) > 500 or not tracking_url.startswith(("https://", "http://"))
-    ):
+    if tracking_url and not is_web_address(tracking_url):
         problems.append(("tracking_url", _l("must be a web address (https://…)")))
     if problems:
         raise InvalidRequest(problems)

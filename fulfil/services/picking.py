@@ -32,6 +32,7 @@ from fulfil.errors import (
     WrongProduct,
 )
 from fulfil.extensions import db
+from fulfil.limits import max_qty
 from fulfil.models import (
     ExceptionKind,
     LocationKind,
@@ -62,7 +63,6 @@ from fulfil.services import (
 from fulfil.services.waves import packing_area, sequence_tasks
 
 S = ShipmentStatus
-MAX_KEYED_QTY = 10_000
 
 
 @dataclass(frozen=True)
@@ -165,7 +165,7 @@ def scan(
     code = (code or "").strip()
     if not code:
         raise InvalidInput(field=_l("scan"), problem=_l("is empty"))
-    if qty is not None and not 0 < qty <= MAX_KEYED_QTY:
+    if qty is not None and not 0 < qty <= max_qty():
         raise InvalidInput(
             field=_l("quantity"), problem=_l("must be a whole number above 0")
         )

@@ -15,6 +15,7 @@ from fulfil.errors import (
     NotPacked,
     PackRefused,
 )
+from fulfil.limits import is_web_address
 from fulfil.models import (
     Box,
     Carrier,
@@ -87,8 +88,11 @@ def define_carrier(
         problems.append(("code", _l("use 1 to 32 characters")))
     if not name.strip():
         problems.append(("name", _l("is required")))
+    tracking_url = tracking_url.strip()
     if tracking_url and (
-        "{tracking}" not in tracking_url or not tracking_url.startswith("https://")
+        "{tracking}" not in tracking_url
+        or not tracking_url.startswith("https://")
+        or not is_web_address(tracking_url.replace("{tracking}", "0"))
     ):
         problems.append(
             ("tracking_url", _l("an https:// address with {tracking} in it"))

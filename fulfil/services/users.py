@@ -73,9 +73,11 @@ def set_password(*, username: str, password: str, actor_id: int | None = None) -
 
 def set_active(*, username: str, active: bool, actor_id: int | None = None) -> User:
     """Deactivate (or reactivate) a user; a deactivated user cannot log in at all,
-    and every session of theirs ends."""
+    and every session of theirs ends. Saying what already is changes nothing."""
     with unit_of_work() as session:
         user = _user(session, username)
+        if user.active == active:
+            return user
         user.active = active
         _end_sessions(session, user.id)
         events.record(

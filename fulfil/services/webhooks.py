@@ -7,7 +7,6 @@ import hashlib
 import hmac
 import json
 import secrets
-from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -15,6 +14,7 @@ from sqlalchemy.orm import Session, scoped_session
 
 from fulfil.domain.states import ShipmentStatus
 from fulfil.errors import FulfilError, InvalidInput, NotFound
+from fulfil.limits import is_web_address
 from fulfil.models import (
     Event,
     FulfilmentMode,
@@ -74,13 +74,7 @@ def subscribe(
 ) -> tuple[WebhookSubscription, str]:
     """A new subscription and its signing secret (shown to the caller once)."""
     url = url.strip()
-    parts = urlsplit(url)
-    if (
-        parts.scheme not in ("http", "https")
-        or not parts.hostname
-        or len(url) > 500
-        or any(c.isspace() for c in url)
-    ):
+    if not is_web_address(url):
         raise InvalidInput(field="url", problem=_l("must be an http(s) URL"))
     chosen = sorted(set(events))
     if "*" in chosen:

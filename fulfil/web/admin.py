@@ -12,7 +12,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, login_user
 
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError
@@ -20,6 +20,7 @@ from fulfil.models import FulfilmentMode
 from fulfil.queries import integration
 from fulfil.queries import users as user_queries
 from fulfil.services import tokens, users, webhooks
+from fulfil.web.forms import whole_number
 from fulfil.web.navigation import AREA_NAMES
 from fulfil.web.session import guard
 
@@ -81,6 +82,7 @@ def set_roles(username: str):
         )
     except FulfilError as refusal:
         return _page(refusal.status, refusal=refusal)
+    _stay_signed_in(username)
     flash(_("Roles of %(name)s changed.", name=username))
     return redirect(url_for("admin.home"), 303)
 
@@ -96,8 +98,16 @@ def set_password(username: str):
         )
     except FulfilError as refusal:
         return _page(refusal.status, refusal=refusal)
+    _stay_signed_in(username)
     flash(_("New password set for %(name)s: they are logged out.", name=username))
     return redirect(url_for("admin.home"), 303)
+
+
+def _stay_signed_in(username: str) -> None:
+    """An admin changing their own password or roles ends their other sessions, not
+    this one: it carries the new session generation on."""
+    if username.strip().lower() == current_user.username:
+        login_user(user_queries.user_by_id(current_user.id))
 
 
 @bp.post("/users/<username>/badge")
@@ -168,7 +178,7 @@ def create_token():
     )
 
 
-@bp.post("/tokens/<int:token_id>/revoke")
+@bp.post("/tokens/<id:token_id>/revoke")
 def revoke_token(token_id: int):
     try:
         token = tokens.revoke_token(token_id, actor_id=current_user.id)
@@ -243,7 +253,7 @@ def subscribe():
     )
 
 
-@bp.post("/webhooks/<int:subscription_id>/deactivate")
+@bp.post("/webhooks/<id:subscription_id>/deactivate")
 def deactivate_webhook(subscription_id: int):
     try:
         subscription = webhooks.deactivate(subscription_id, actor_id=current_user.id)
@@ -256,11 +266,12 @@ def deactivate_webhook(subscription_id: int):
 @bp.get("/webhooks/deliveries")
 def webhook_deliveries():
     return _deliveries_page(
-        request.args.get("status", ""), request.args.get("before", type=int)
+        request.args.get("status", ""),
+        whole_number("before", "before", required=False, source=request.args),
     )
 
 
-@bp.post("/webhooks/deliveries/<int:delivery_id>/resend")
+@bp.post("/webhooks/deliveries/<id:delivery_id>/resend")
 def resend_delivery(delivery_id: int):
     status = request.form.get("status", "")
     try:

@@ -8,10 +8,11 @@ from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
 
 from fulfil.domain.roles import Role
-from fulfil.errors import FulfilError, InvalidRequest
+from fulfil.errors import FulfilError, InvalidInput, InvalidRequest
 from fulfil.extensions import db
 from fulfil.models import Box, Carrier
 from fulfil.services import shipping
+from fulfil.web.forms import whole_number
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.session import guard
 
@@ -73,12 +74,11 @@ def save_box():
 
 
 def _whole(form, field: str, default: int | None = None) -> int:
-    raw = form.get(field, "").strip()
-    if not raw and default is not None:
-        return default
-    if not raw.isdigit():
-        raise InvalidRequest([(field, _("must be a whole number"))])
-    return int(raw)
+    try:
+        value = whole_number(field, field, required=default is None, source=form)
+    except InvalidInput as refusal:
+        raise InvalidRequest([(field, refusal.details["problem"])]) from None
+    return default if value is None else value
 
 
 def _money(raw: str) -> Decimal:

@@ -2,6 +2,7 @@
 in the language of the person printing (the request's locale, as every page)."""
 
 import io
+import re
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, request, send_file
@@ -25,6 +26,12 @@ def _file(data: bytes | str, mimetype: str, name: str):
     return send_file(io.BytesIO(body), mimetype=mimetype, download_name=name)
 
 
+def _file_safe(text: str) -> str:
+    """A shop's order number as part of a file name: `SO/2026/1` gives `SO_2026_1`
+    (a browser would otherwise take what follows the last slash, or refuse it)."""
+    return re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", text)
+
+
 def _parcel_file(parcel_id: int, make, mimetype: str, name: str):
     """One closed parcel's document (no label before it is closed and numbered)."""
     parcel = queries.parcel(parcel_id)
@@ -35,24 +42,24 @@ def _parcel_file(parcel_id: int, make, mimetype: str, name: str):
     return _file(data, mimetype, name.format(tracking=parcel.tracking_number))
 
 
-@bp.get("/parcels/<int:parcel_id>/label.pdf")
+@bp.get("/parcels/<id:parcel_id>/label.pdf")
 def label_pdf_file(parcel_id: int):
     return _parcel_file(parcel_id, label_pdf, "application/pdf", "label-{tracking}.pdf")
 
 
-@bp.get("/parcels/<int:parcel_id>/label.zpl")
+@bp.get("/parcels/<id:parcel_id>/label.zpl")
 def label_zpl_file(parcel_id: int):
     return _parcel_file(parcel_id, label_zpl, "application/zpl", "label-{tracking}.zpl")
 
 
-@bp.get("/parcels/<int:parcel_id>/customs.pdf")
+@bp.get("/parcels/<id:parcel_id>/customs.pdf")
 def customs_pdf_file(parcel_id: int):
     return _parcel_file(
         parcel_id, customs_declaration_pdf, "application/pdf", "cn23-{tracking}.pdf"
     )
 
 
-@bp.get("/parcels/<int:parcel_id>/photo")
+@bp.get("/parcels/<id:parcel_id>/photo")
 def photo(parcel_id: int):
     parcel = queries.parcel(parcel_id)
     in_my_warehouse(parcel.shipment.warehouse_id)
@@ -61,7 +68,7 @@ def photo(parcel_id: int):
     return send_file(Path(current_app.config["PARCEL_PHOTOS_DIR"]) / parcel.photo)
 
 
-@bp.get("/shipments/<int:shipment_id>/slip.pdf")
+@bp.get("/shipments/<id:shipment_id>/slip.pdf")
 def slip_pdf_file(shipment_id: int):
     size = request.args.get("size", "A4").upper()
     if size not in ("A4", "A5"):
@@ -71,7 +78,7 @@ def slip_pdf_file(shipment_id: int):
     return _file(
         packing_slip_pdf(documents.slip_document(shipment), size=size),
         "application/pdf",
-        f"slip-{shipment.order.external_id}.pdf",
+        f"slip-{_file_safe(shipment.order.external_id)}.pdf",
     )
 
 
@@ -82,11 +89,11 @@ def _manifest_file(manifest_id: int, make, mimetype: str, suffix: str):
     return _file(data, mimetype, f"{manifest.number}{suffix}")
 
 
-@bp.get("/manifests/<int:manifest_id>.pdf")
+@bp.get("/manifests/<id:manifest_id>.pdf")
 def manifest_pdf_file(manifest_id: int):
     return _manifest_file(manifest_id, manifest_pdf, "application/pdf", ".pdf")
 
 
-@bp.get("/manifests/<int:manifest_id>.csv")
+@bp.get("/manifests/<id:manifest_id>.csv")
 def manifest_csv_file(manifest_id: int):
     return _manifest_file(manifest_id, manifest_csv, "text/csv", ".csv")

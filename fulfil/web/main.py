@@ -1,10 +1,12 @@
 """The landing route and the per-user switches: language and warehouse."""
 
 from flask import Blueprint, abort, current_app, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fulfil.domain.roles import HOME_ENDPOINTS, Role
 from fulfil.services import users
+from fulfil.web.forms import whole_number
 from fulfil.web.navigation import safe_next
 
 bp = Blueprint("main", __name__)
@@ -33,6 +35,7 @@ def set_language():
 @login_required
 def set_warehouse():
     users.set_warehouse(
-        user_id=current_user.id, warehouse_id=request.form.get("warehouse", 0, type=int)
+        user_id=current_user.id,
+        warehouse_id=whole_number("warehouse", _("Warehouse")),
     )
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"), 303)

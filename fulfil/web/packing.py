@@ -14,7 +14,7 @@ from fulfil.queries import packing as queries
 from fulfil.queries import stock
 from fulfil.services import catalog, packing
 from fulfil.web import lookups
-from fulfil.web.forms import whole_number
+from fulfil.web.forms import quantity, whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
@@ -60,13 +60,13 @@ def item():
     )
 
 
-@bp.get("/parcels/<int:parcel_id>")
+@bp.get("/parcels/<id:parcel_id>")
 def bench(parcel_id: int):
     _mine(parcel_id)
     return _bench(parcel_id)
 
 
-@bp.post("/parcels/<int:parcel_id>/scan")
+@bp.post("/parcels/<id:parcel_id>/scan")
 def scan(parcel_id: int):
     return _act(
         parcel_id,
@@ -81,7 +81,7 @@ def scan(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/missing")
+@bp.post("/parcels/<id:parcel_id>/missing")
 def missing(parcel_id: int):
     _mine(parcel_id)
     order = queries.parcel(parcel_id).shipment.order.external_id
@@ -104,14 +104,14 @@ def missing(parcel_id: int):
     return _done(parcel_id, _("Reported to the manager."))
 
 
-@bp.post("/parcels/<int:parcel_id>/take-out")
+@bp.post("/parcels/<id:parcel_id>/take-out")
 def take_out(parcel_id: int):
     return _act(
         parcel_id,
         lambda: packing.take_out(
             parcel_id,
             product_id=whole_number("product_id", _("Product")),
-            qty=whole_number("qty", _("Quantity")),
+            qty=quantity("qty", _("Quantity")),
             packer_id=current_user.id,
             scan_id=request.form.get("scan_id", "") or uuid.uuid4().hex,
         ),
@@ -119,7 +119,7 @@ def take_out(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/weigh")
+@bp.post("/parcels/<id:parcel_id>/weigh")
 def weigh(parcel_id: int):
     return _act(
         parcel_id,
@@ -133,7 +133,7 @@ def weigh(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/close")
+@bp.post("/parcels/<id:parcel_id>/close")
 def close(parcel_id: int):
     return _act(
         parcel_id,
@@ -148,7 +148,7 @@ def close(parcel_id: int):
     )
 
 
-@bp.post("/parcels/<int:parcel_id>/photo")
+@bp.post("/parcels/<id:parcel_id>/photo")
 def photo(parcel_id: int):
     """A photo of the open parcel, kept as evidence for customer service."""
     upload = request.files.get("photo")
@@ -165,7 +165,7 @@ def photo(parcel_id: int):
     return _act(parcel_id, keep, _("Photo kept with the parcel."))
 
 
-@bp.post("/shipments/<int:shipment_id>/new-parcel")
+@bp.post("/shipments/<id:shipment_id>/new-parcel")
 def new_parcel(shipment_id: int):
     in_my_warehouse(queries.shipment(shipment_id).warehouse_id)
     parcel = packing.new_parcel(shipment_id, packer_id=current_user.id)
@@ -189,14 +189,14 @@ def _bench(parcel_id: int, status: int = 200, **context):
     )
 
 
-@bp.get("/products/<int:product_id>/customs")
+@bp.get("/products/<id:product_id>/customs")
 def customs_data(product_id: int):
     """HS code and country of origin, filled in at the bench with the product in
     hand, for a parcel leaving the EU."""
     return _customs_page(product_id)
 
 
-@bp.post("/products/<int:product_id>/customs")
+@bp.post("/products/<id:product_id>/customs")
 def save_customs_data(product_id: int):
     try:
         catalog.set_customs_data(
@@ -208,7 +208,7 @@ def save_customs_data(product_id: int):
     except FulfilError as refusal:
         return _customs_page(product_id, refusal, refusal.status)
     flash(_("Customs data saved."))
-    parcel_id = request.args.get("parcel", type=int)
+    parcel_id = _parcel_asked()
     if parcel_id:
         return redirect(url_for("packing.bench", parcel_id=parcel_id), 303)
     return redirect(url_for("packing.home"), 303)
@@ -220,10 +220,15 @@ def _customs_page(product_id: int, refusal=None, status: int = 200):
         "packing/customs.html",
         status,
         product=stock.product(product_id),
-        parcel_id=request.args.get("parcel", type=int),
+        parcel_id=_parcel_asked(),
         refusal=refusal,
         form=request.form,
     )
+
+
+def _parcel_asked() -> int | None:
+    """The parcel the packer came from (to go back to), as a bounded id."""
+    return whole_number("parcel", _("Parcel"), required=False, source=request.args)
 
 
 def _act(parcel_id: int, action, done: str):

@@ -73,7 +73,7 @@ def _csv(handover: partners.Handover) -> Response:
     )
 
 
-@bp.get("/shipments/<int:shipment_id>/purchase-order.pdf")
+@bp.get("/shipments/<id:shipment_id>/purchase-order.pdf")
 def purchase_order(shipment_id: int):
     shipment = queries.supplier_shipment(shipment_id)
     if shipment is None:
@@ -86,7 +86,7 @@ def purchase_order(shipment_id: int):
     )
 
 
-@bp.post("/shipments/<int:shipment_id>/email")
+@bp.post("/shipments/<id:shipment_id>/email")
 def email_purchase_order(shipment_id: int):
     try:
         shipment = partners.email_purchase_order(shipment_id, actor_id=current_user.id)

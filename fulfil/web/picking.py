@@ -15,7 +15,7 @@ from fulfil.queries import stock
 from fulfil.queries.screens import PickScreen
 from fulfil.services import picking
 from fulfil.web.formats import reader_zone
-from fulfil.web.forms import whole_number
+from fulfil.web.forms import quantity, whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
 
@@ -46,7 +46,7 @@ def start():
     return redirect(url_for("picking.pick_list", pick_list_id=pick_list.id))
 
 
-@bp.get("/lists/<int:pick_list_id>")
+@bp.get("/lists/<id:pick_list_id>")
 def pick_list(pick_list_id: int):
     if wants_fragment():
         view = queries.pick_screen(pick_list_id)
@@ -66,7 +66,7 @@ def pick_list(pick_list_id: int):
     )
 
 
-@bp.get("/lists/<int:pick_list_id>/device-copy")
+@bp.get("/lists/<id:pick_list_id>/device-copy")
 def device_copy(pick_list_id: int):
     """The list as the handheld keeps it, fetched again after the list changed."""
     view = queries.list_view(pick_list_id)
@@ -77,7 +77,7 @@ def device_copy(pick_list_id: int):
     return response
 
 
-@bp.post("/lists/<int:pick_list_id>/scan")
+@bp.post("/lists/<id:pick_list_id>/scan")
 def scan(pick_list_id: int):
     return _act(
         pick_list_id,
@@ -86,14 +86,14 @@ def scan(pick_list_id: int):
             picker_id=current_user.id,
             scan_id=scan_id,
             code=request.form.get("code", ""),
-            qty=whole_number("qty", _l("Quantity"), required=False),
+            qty=quantity("qty", _l("Quantity"), required=False),
             offline=request.form.get("offline") == "1",
-            for_task=request.form.get("for_task", type=int),
+            for_task=whole_number("for_task", _l("Task"), required=False),
         ),
     )
 
 
-@bp.post("/lists/<int:pick_list_id>/short")
+@bp.post("/lists/<id:pick_list_id>/short")
 def short(pick_list_id: int):
     return _act(
         pick_list_id,
@@ -101,13 +101,13 @@ def short(pick_list_id: int):
             pick_list_id,
             picker_id=current_user.id,
             scan_id=scan_id,
-            found=whole_number("found", _("Units found")),
+            found=quantity("found", _("Units found")),
             damaged=request.form.get("damaged") == "yes",
         ),
     )
 
 
-@bp.post("/lists/<int:pick_list_id>/skip")
+@bp.post("/lists/<id:pick_list_id>/skip")
 def skip(pick_list_id: int):
     return _act(
         pick_list_id,
@@ -117,7 +117,7 @@ def skip(pick_list_id: int):
     )
 
 
-@bp.post("/lists/<int:pick_list_id>/undo")
+@bp.post("/lists/<id:pick_list_id>/undo")
 def undo(pick_list_id: int):
     return _act(
         pick_list_id,
@@ -127,7 +127,7 @@ def undo(pick_list_id: int):
     )
 
 
-@bp.post("/lists/<int:pick_list_id>/pause")
+@bp.post("/lists/<id:pick_list_id>/pause")
 def pause(pick_list_id: int):
     picking.pause(pick_list_id, picker_id=current_user.id)
     flash(_("List paused. Start picking again to go on where you stopped."))

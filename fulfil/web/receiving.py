@@ -30,9 +30,11 @@ from fulfil.errors import (
     UnknownLocation,
     UnknownProduct,
 )
+from fulfil.limits import within_calendar
 from fulfil.models import Location, Product, StockMove, Tracking
 from fulfil.queries import stock
 from fulfil.services import inventory
+from fulfil.web.forms import quantity
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
 
@@ -113,14 +115,17 @@ def _restore(booking: Booking, form: MultiDict) -> None:
     if form.get("barcode"):
         booking.product = stock.product_by_code(form["barcode"])
     booking.lot = form.get("lot", "").strip()
-    booking.qty = form.get("qty", 0, type=int)  # not a number: 0, refused on booking
+    # bounded ASCII digits (fulfil.web.forms); nothing keyed yet counts as 0
+    booking.qty = quantity("qty", _("Quantity"), required=False) or 0
     if form.get("expires_on"):
         try:
             booking.expires_on = date.fromisoformat(form["expires_on"])
         except ValueError:
+            booking.expires_on = None
+        if booking.expires_on is None or not within_calendar(booking.expires_on):
             raise InvalidInput(
                 field=_l("Expiry"), problem=_l("use a date like 2026-12-01")
-            ) from None
+            )
 
 
 def _scan(booking: Booking, code: str) -> None:

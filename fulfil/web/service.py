@@ -23,7 +23,7 @@ def home():
     )
 
 
-@bp.get("/orders/<int:order_id>")
+@bp.get("/orders/<id:order_id>")
 def order(order_id: int):
     found = orders.order_with_lines(order_id)
     if found is None:

@@ -1,6 +1,6 @@
 """The shipping dock: parcels waiting per carrier, handed over on a manifest."""
 
-from flask import Blueprint, flash, redirect, request, url_for
+from flask import Blueprint, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -8,6 +8,7 @@ from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError
 from fulfil.queries import packing as queries
 from fulfil.services import shipping
+from fulfil.web.forms import ids, whole_number
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.session import guard
 
@@ -28,13 +29,12 @@ def home():
 
 @bp.post("/hand-over")
 def hand_over():
-    carrier_id = request.form.get("carrier_id", "")
     try:
         manifest = shipping.hand_over(
             warehouse_id=current_user.warehouse_id,
-            carrier_id=int(carrier_id) if carrier_id.isdigit() else 0,
+            carrier_id=whole_number("carrier_id", _("Carrier")),
             # exactly the parcels the page listed: one packed since stays for tomorrow
-            parcel_ids=[int(v) for v in request.form.getlist("parcel") if v.isdigit()],
+            parcel_ids=ids("parcel", _("Parcel")),
             actor_id=current_user.id,
         )
     except FulfilError as refusal:

@@ -6,10 +6,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from fulfil.domain.roles import Role
-from fulfil.errors import FulfilError
+from fulfil.errors import FulfilError, InvalidInput
 from fulfil.models.types import utcnow
 from fulfil.queries import slotting as queries
 from fulfil.services import slotting
+from fulfil.web.forms import ids, whole_number
 from fulfil.web.htmx import page_or_fragment, wants_fragment
 from fulfil.web.session import guard
 
@@ -21,13 +22,18 @@ WINDOWS = (7, 14, 30, 90)  # days of pick history the screen offers
 
 def _window(source) -> tuple[int, int]:
     """(days, limit) from the query string or form; anything odd is the default."""
-    days = source.get("days", queries.DEFAULT_DAYS, type=int)
-    limit = source.get("limit", queries.DEFAULT_LIMIT, type=int)
-    if not 1 <= days <= queries.MAX_DAYS:
-        days = queries.DEFAULT_DAYS
-    if not 1 <= limit <= queries.MAX_LIMIT:
-        limit = queries.DEFAULT_LIMIT
-    return days, limit
+
+    def within(field: str, most: int, default: int) -> int:
+        try:
+            value = whole_number(field, field, required=False, source=source)
+        except InvalidInput:
+            return default
+        return value if value is not None and 1 <= value <= most else default
+
+    return (
+        within("days", queries.MAX_DAYS, queries.DEFAULT_DAYS),
+        within("limit", queries.MAX_LIMIT, queries.DEFAULT_LIMIT),
+    )
 
 
 def _screen(days: int, limit: int, status: int = 200, **context) -> Response:
@@ -77,10 +83,10 @@ def record():
     try:
         done = slotting.apply_slotting_move(
             warehouse_id=current_user.warehouse_id,
-            product_id=form.get("product", 0, type=int),
-            from_location_id=form.get("source", 0, type=int),
-            to_location_id=form.get("target", 0, type=int),
-            swap_product_ids=[int(v) for v in form.getlist("swap") if v.isdigit()],
+            product_id=whole_number("product", _("Product")),
+            from_location_id=whole_number("source", _("From bin")),
+            to_location_id=whole_number("target", _("To bin")),
+            swap_product_ids=ids("swap", _("Swap")),
             key=form.get("key", ""),
             actor_id=current_user.id,
         )

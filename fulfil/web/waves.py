@@ -17,7 +17,7 @@ from fulfil.queries import picking as queries
 from fulfil.queries.stock import lots_in_bin
 from fulfil.services import counts, shorts, waves
 from fulfil.web.formats import reader_zone
-from fulfil.web.forms import whole_number
+from fulfil.web.forms import ids, whole_number
 from fulfil.web.htmx import page_or_fragment
 from fulfil.web.scope import in_my_warehouse
 from fulfil.web.session import guard
@@ -65,8 +65,8 @@ def release():
     try:
         lists = waves.release(
             warehouse_id=current_user.warehouse_id,
-            shipment_ids=_ids("shipment"),
-            urgent_ids=_ids("urgent"),
+            shipment_ids=ids("shipment", _("Orders")),
+            urgent_ids=ids("urgent", _("Urgent")),
             actor_id=current_user.id,
         )
     except FulfilError as refusal:
@@ -82,7 +82,7 @@ def release():
     return redirect(url_for("waves.home"))
 
 
-@bp.post("/lists/<int:pick_list_id>/take-back")
+@bp.post("/lists/<id:pick_list_id>/take-back")
 def take_back(pick_list_id: int):
     in_my_warehouse(queries.list_view(pick_list_id).pick_list.warehouse_id)
     waves.take_back(pick_list_id, actor_id=current_user.id)
@@ -95,7 +95,7 @@ def exceptions():
     return _exceptions_page()
 
 
-@bp.post("/exceptions/<int:exception_id>/count")
+@bp.post("/exceptions/<id:exception_id>/count")
 def count(exception_id: int):
     """The manager (or whoever counted) says what the bin holds; the difference is
     booked and the bin's count exceptions close."""
@@ -119,7 +119,7 @@ def count(exception_id: int):
     return redirect(url_for("waves.exceptions"), 303)
 
 
-@bp.post("/orders/<int:order_id>/short-policy")
+@bp.post("/orders/<id:order_id>/short-policy")
 def short_policy(order_id: int):
     """One tap on an exception: the order's short units follow later, or are
     cancelled (and the order's backorders not yet picked are called back)."""
@@ -165,7 +165,7 @@ def _exceptions_page(refusal: FulfilError | None = None, status: int = 200):
     )
 
 
-@bp.post("/exceptions/<int:exception_id>/resolve")
+@bp.post("/exceptions/<id:exception_id>/resolve")
 def resolve(exception_id: int):
     in_my_warehouse(queries.exception_warehouse(exception_id))
     waves.resolve_exception(exception_id, actor_id=current_user.id)
@@ -190,10 +190,6 @@ def _tick_urls() -> dict[str, str]:
         "all": url_for("waves.home", **args, tick="all"),
         "urgent": url_for("waves.home", **args),
     }
-
-
-def _ids(field: str) -> list[int]:
-    return [int(v) for v in request.form.getlist(field) if v.isdigit()]
 
 
 def _filter() -> tuple[queries.WaveFilter, str]:

@@ -1,5 +1,6 @@
 """Products, suppliers, locations, stock and adjustments through /api/v1."""
 
+import pytest
 import sqlalchemy as sa
 
 from fulfil.extensions import db
@@ -314,3 +315,32 @@ def test_each_token_is_rate_limited_with_a_problem_answer(app, api, warehouse):
     limited = busy.get("/api/v1/locations")
     assert limited.mimetype == "application/problem+json"
     assert other.get("/api/v1/locations").status_code == 200  # its own budget
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"quantity": 2**31}, "quantity"),
+        ({"quantity": 2**63}, "quantity"),
+        ({"quantity": -(2**31)}, "quantity"),
+        ({"quantity": 100_001}, "quantity"),
+        ({"expires_on": "9999-12-31"}, "expires_on"),
+        ({"expires_on": "0001-01-01"}, "expires_on"),
+    ],
+)
+def test_adjustments_beyond_max_qty_or_the_calendar_book_nothing(
+    api, warehouse, make_product, change, field
+):
+    make_product("SKU-0001", tracking="lot")
+    keeper = api("stock:write")
+    body = {"sku": "SKU-0001", "location": "A-01-1-A", "quantity": 5}
+    body |= {"reason": "found", "lot": "L1"} | change
+    before = row_counts()
+
+    response = keeper.post(
+        "/api/v1/stock/adjustments", json=body, headers={"Idempotency-Key": "k1"}
+    )
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == field
+    assert row_counts() == before

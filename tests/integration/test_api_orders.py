@@ -540,3 +540,139 @@ def test_the_openapi_description_lists_every_operation(client):
     order_in = spec["components"]["schemas"]["OrderIn"]
     assert {"external_id", "placed_at", "lines"} <= set(order_in["required"])
     json.dumps(spec)  # serialisable as a whole
+
+
+# -- order numbers as shops write them ------------------------------------------------
+
+SHOP_NUMBERS = [
+    "SO/2026/0001",
+    "#1001",
+    "A?b=c&d",
+    "100%",
+    "Bestellung 7",
+    "Ü-Straße/12 ½",
+    "/leading",
+    "a//b/",
+    "x/cancel",
+]
+
+
+@pytest.mark.parametrize("number", SHOP_NUMBERS)
+def test_any_printable_order_number_is_taken_read_and_cancelled(shop, number):
+    created = shop.post(ORDERS, json=order_payload(number))
+    location = created.headers["Location"]
+    read = shop.get(location)
+    cancelled = shop.post(f"{location}/cancel")
+
+    assert created.status_code == 201, created.get_json()
+    assert (read.status_code, read.get_json()["external_id"]) == (200, number)
+    assert cancelled.status_code == 200, cancelled.get_json()
+    assert cancelled.get_json()["external_id"] == number
+    assert cancelled.get_json()["status"] == "cancelled"
+
+
+def test_the_location_header_is_percent_encoded(shop):
+    response = shop.post(ORDERS, json=order_payload("SO/26 #7?x=1%"))
+
+    assert response.headers["Location"] == "/api/v1/orders/SO%2F26%20%237%3Fx%3D1%25"
+
+
+def test_order_numbers_that_are_blank_or_hold_control_characters_are_refused(shop):
+    before = row_counts()
+
+    answers = [
+        shop.post(ORDERS, json=order_payload(number))
+        for number in ("   ", "SO\n1", "SO\x7f1", "A\u2028B", "x" * 65)
+    ]
+
+    assert [a.status_code for a in answers] == [422] * 5
+    assert all(a.get_json()["errors"][0]["field"] == "external_id" for a in answers)
+    assert row_counts() == before
+
+
+def test_null_for_an_optional_field_means_not_given(shop):
+    body = order_payload(
+        "SHOPIFY-1",
+        promised_ship_by=None,
+        warehouse=None,
+        pickup_point_id=None,
+        appointment=None,
+    )
+    body["customer"] |= {"phone": None, "email": None}
+    body["shipping_address"] |= {"line2": None, "postal_code": None}
+    body["lines"][0]["unit_price"] = None
+
+    response = shop.post(ORDERS, json=body)
+
+    assert response.status_code == 201, response.get_json()
+    order = response.get_json()
+    assert order["customer"]["phone"] == ""
+    assert order["shipping_address"]["line2"] == ""
+    assert order["promised_ship_by"] is not None  # computed, as when left out
+
+
+def test_null_for_a_required_field_is_refused(shop):
+    body = order_payload("SHOPIFY-2", placed_at=None)
+    body["customer"]["name"] = None
+
+    response = shop.post(ORDERS, json=body)
+
+    assert response.status_code == 422
+    assert {e["field"] for e in response.get_json()["errors"]} == {
+        "placed_at",
+        "customer.name",
+    }
+
+
+def test_the_description_says_optional_fields_may_be_null(client):
+    schemas = client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]
+
+    phone = schemas["CustomerIn"]["properties"]["phone"]
+    name = schemas["CustomerIn"]["properties"]["name"]
+    assert {"type": "null"} in phone["anyOf"]
+    assert "anyOf" not in name
+
+
+# -- numbers and dates within bounds -------------------------------------------------
+
+
+@pytest.mark.parametrize("quantity", [100_001, 2**31, 2**63, 10**30])
+def test_a_line_of_more_than_max_qty_units_is_refused(shop, quantity):
+    before = row_counts()
+
+    response = shop.post(ORDERS, json=order_payload(lines=[line("SKU-0001", quantity)]))
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "lines[0].quantity"
+    assert row_counts() == before
+
+
+def test_max_qty_is_a_setting_and_the_description_follows_it(shop, app, client):
+    app.config["MAX_QTY"] = 6
+
+    refused = shop.post(ORDERS, json=order_payload("A-7", lines=[line("SKU-0001", 7)]))
+    taken = shop.post(ORDERS, json=order_payload("A-6", lines=[line("SKU-0001", 6)]))
+    described = client.get("/api/v1/openapi.json").get_json()
+
+    assert (refused.status_code, taken.status_code) == (422, 201)
+    line_in = described["components"]["schemas"]["LineIn"]["properties"]
+    assert line_in["quantity"]["maximum"] == 6
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("placed_at", "0001-01-01T00:00:00+14:00"),
+        ("placed_at", "9999-12-31T23:59:59-14:00"),
+        ("placed_at", "1969-12-31T12:00:00Z"),
+        ("promised_ship_by", "9999-12-31T00:00:00Z"),
+    ],
+)
+def test_dates_at_the_calendars_edges_are_refused(shop, field, value):
+    before = row_counts()
+
+    response = shop.post(ORDERS, json=order_payload(**{field: value}))
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == field
+    assert row_counts() == before

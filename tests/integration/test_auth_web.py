@@ -447,8 +447,8 @@ def test_every_page_but_the_public_ones_needs_a_login(app, client):
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC:
             continue
-        url = re.sub(r"<int[^>]*>", "1", rule.rule)
-        url = re.sub(r"<\w+>", "someone", url)
+        url = re.sub(r"<(?:int|id)\b[^>]*>", "1", rule.rule)
+        url = re.sub(r"<(?:\w+:)?\w+>", "someone", url)
         method = next(m for m in ("GET", "POST", "PUT") if m in rule.methods)
         response = client.open(url, method=method)
         if rule.endpoint.startswith("api."):  # a bearer token, not a login

@@ -217,6 +217,42 @@ def test_reports_are_refused_for_our_own_parcels_and_cancelled_shipments(shop, a
     assert shop.get(f"{ORDERS}/SHOP-1002").get_json()["status"] == "cancelled"
 
 
+@pytest.mark.parametrize(
+    "link", ["javascript:alert(1)", "data:text/html,x", "https://", "ftp://x.example/1"]
+)
+def test_a_provider_cannot_store_a_tracking_link_that_is_no_web_address(
+    shop, api, client, login, link
+):
+    order = place(shop, "SHOP-1001", ("SOFA", 1))
+    sofa = shipment_of(order, "3pl")["id"]
+
+    response = api("shipments:write").post(
+        f"/api/v1/shipments/{sofa}/report",
+        json={"status": "shipped", "tracking_number": "JD1", "tracking_url": link},
+    )
+
+    assert response.status_code == 422
+    assert response.get_json()["errors"][0]["field"] == "tracking_url"
+    seen = shop.get(f"{ORDERS}/SHOP-1001").get_json()
+    assert shipment_of(seen, "3pl")["status"] == "requested"
+
+
+def test_customer_service_sees_a_stored_link_only_when_it_is_a_web_address(
+    shop, client, login
+):
+    """Links stored before the rule above are shown as text, never as a link."""
+    order = place(shop, "SHOP-1001", ("SOFA", 1))
+    with unit_of_work() as session:
+        shipment = session.get(Shipment, shipment_of(order, "3pl")["id"])
+        shipment.tracking_number, shipment.tracking_url = "JD1", "javascript:alert(1)"
+    login("customer_service")
+
+    page = client.get(f"/service/orders/{order['id']}").get_data(as_text=True)
+
+    assert "JD1" in page
+    assert "javascript:" not in page
+
+
 # -- dropship: the supplier's page ----------------------------------------------------
 
 
