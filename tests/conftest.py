@@ -1,5 +1,6 @@
 """Fixtures: the app on SQLite and on PostgreSQL, clients, users and stock factories."""
 
+import contextlib
 import contextvars
 import os
 import re
@@ -113,9 +114,10 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
-@pytest.fixture
-def app(database_url):
-    app = make_app(database_url)
+@contextlib.contextmanager
+def running_app(url: str):
+    """The app on `url` in an app context; its database emptied afterwards."""
+    app = make_app(url)
     app.test_client_class = IsolatedClient
     with app.app_context():
         yield app
@@ -124,6 +126,12 @@ def app(database_url):
             for table in reversed(db.metadata.sorted_tables):
                 conn.execute(table.delete())
         db.engine.dispose()
+
+
+@pytest.fixture
+def app(database_url):
+    with running_app(database_url) as app:
+        yield app
 
 
 @pytest.fixture

@@ -183,6 +183,9 @@ def _count(booking: Booking, code: str) -> None:
 def _book(booking: Booking, reference: str):
     if booking.location is None or booking.product is None:
         raise NothingToBook()
+    if not booking.qty and not request.form.get("qty", "").strip():
+        # nothing counted or keyed yet (a keyed 0 is the ledger's to refuse)
+        raise InvalidInput(field=_("Quantity"), problem=_("is required"))
     move = inventory.receive(
         product_id=booking.product.id,
         location_id=booking.location.id,

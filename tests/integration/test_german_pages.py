@@ -17,7 +17,7 @@ from fulfil.extensions import db
 from fulfil.models import Carrier, Manifest, Order, Parcel, PickSlot, Shipment
 from fulfil.services import catalog, packing, shipping, users
 from fulfil.services.packing import suggest_box
-from tests.conftest import PASSWORD, IsolatedClient, csrf_token, make_app
+from tests.conftest import PASSWORD, csrf_token, running_app
 from tests.untranslated import untranslated, visible_text
 
 MOST_PAGES = 160
@@ -29,15 +29,8 @@ SKIPPED = ("/logout", "/static/", "/sw.js", "/manifest.webmanifest")
 def german_app(database_url):
     """The app with the demo built once for this module's tests (they only read;
     each signs in as a user of its own), emptied afterwards."""
-    app = make_app(database_url)
-    app.test_client_class = IsolatedClient
-    with app.app_context():
+    with running_app(database_url) as app:
         yield app
-        db.session.remove()
-        with db.engine.begin() as conn:
-            for table in reversed(db.metadata.sorted_tables):
-                conn.execute(table.delete())
-        db.engine.dispose()
 
 
 @pytest.fixture

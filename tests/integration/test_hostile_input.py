@@ -169,6 +169,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "picking.short": {"found": "qty", "damaged": "flag", "scan_id": "scan_id"},
     "picking.skip": {"scan_id": "scan_id"},
     "picking.undo": {"scan_id": "scan_id"},
+    "receiving.home": {"location": "location"},
     "receiving.receive": {
         "code": "scan",
         "action": "receive_action",
