@@ -330,12 +330,19 @@ class ProductIn(Strict):
             strip_whitespace=True, min_length=1, max_length=255, pattern=NOT_BLANK
         ),
     ]
-    barcode: Annotated[
-        str,
-        StringConstraints(
-            strip_whitespace=True, min_length=1, max_length=48, pattern=CODE128.pattern
-        ),
-    ]
+    # optional: without one the product is scanned by its SKU
+    barcode: (
+        Annotated[
+            str,
+            StringConstraints(
+                strip_whitespace=True,
+                min_length=1,
+                max_length=48,
+                pattern=CODE128.pattern,
+            ),
+        ]
+        | None
+    ) = None
     weight_g: int | None = Field(default=None, ge=0, le=1_000_000)
     length_mm: int | None = Field(default=None, ge=0, le=100_000)
     width_mm: int | None = Field(default=None, ge=0, le=100_000)
@@ -520,7 +527,7 @@ class OrderOut(BaseModel):
 class ProductOut(BaseModel):
     sku: str
     name: str
-    barcode: str
+    barcode: str | None
     weight_g: int | None
     length_mm: int | None
     width_mm: int | None

@@ -99,7 +99,8 @@ def bench(warehouse) -> dict:
 
 
 def pick_everything(pick_list_id: int, picker_id: int) -> None:
-    """Scan a whole list as a picker would (bin, then every unit)."""
+    """Scan a whole list as a picker would (bin, then every unit), and check each
+    scan was taken."""
     from fulfil.extensions import db
     from fulfil.models import PickList
     from fulfil.services import picking
@@ -109,12 +110,15 @@ def pick_everything(pick_list_id: int, picker_id: int) -> None:
         task = picking.current_task(db.session.get(PickList, pick_list_id))
         if task is None:
             return
-        code, barcode = task.location.code, task.product.barcode
+        # a product without a barcode carries its SKU on the label Fulfil prints
+        code, barcode = task.location.code, task.product.barcode or task.product.sku
         if not task.at_location:
-            picking.scan(
+            outcome = picking.scan(
                 pick_list_id, picker_id=picker_id, scan_id=scan_id(), code=code
             )
+            assert outcome.accepted, outcome.message
         for _ in range(task.remaining):
-            picking.scan(
+            outcome = picking.scan(
                 pick_list_id, picker_id=picker_id, scan_id=scan_id(), code=barcode
             )
+            assert outcome.accepted, outcome.message

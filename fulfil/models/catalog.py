@@ -40,7 +40,8 @@ class Product(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     sku: Mapped[str] = mapped_column(sa.String(64), unique=True)
     name: Mapped[str] = mapped_column(sa.String(255))
-    barcode: Mapped[str] = mapped_column(sa.String(48), unique=True)
+    # optional: a product without one is scanned by its SKU (on a label Fulfil prints)
+    barcode: Mapped[str | None] = mapped_column(sa.String(48), unique=True)
     weight_g: Mapped[int | None]
     length_mm: Mapped[int | None]
     width_mm: Mapped[int | None]

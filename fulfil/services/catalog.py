@@ -16,7 +16,7 @@ def upsert_product(
     *,
     sku: str,
     name: str,
-    barcode: str,
+    barcode: str | None = None,
     weight_g: int | None = None,
     length_mm: int | None = None,
     width_mm: int | None = None,
@@ -30,13 +30,14 @@ def upsert_product(
     max_downloads: int = 5,
     active: bool = True,
 ) -> Product:
-    """Create the product with this SKU, or update it. Barcodes stay unique."""
-    sku, name, barcode = sku.strip(), name.strip(), barcode.strip()
+    """Create the product with this SKU, or update it. Barcodes stay unique; a
+    product may have none (it is scanned by its SKU)."""
+    sku, name, barcode = sku.strip(), name.strip(), (barcode or "").strip() or None
     if not sku or len(sku) > 64:
         raise InvalidInput(field="sku", problem=_l("must be 1 to 64 characters"))
     if not name:
         raise InvalidInput(field="name", problem=_l("is required"))
-    if problem := barcode_problem(barcode):
+    if barcode is not None and (problem := barcode_problem(barcode)):
         raise InvalidInput(field="barcode", problem=problem)
     try:
         fulfilment, tracking = FulfilmentMode(fulfilment), Tracking(tracking)
@@ -64,8 +65,10 @@ def upsert_product(
         product = session.execute(
             sa.select(Product).where(Product.sku == sku)
         ).scalar_one_or_none()
-        owner = session.scalar(sa.select(Product.sku).where(Product.barcode == barcode))
-        if owner is not None and owner != sku:
+        owner = barcode and session.scalar(
+            sa.select(Product.sku).where(Product.barcode == barcode)
+        )
+        if owner and owner != sku:
             raise DuplicateValue(field="barcode", value=barcode)
         if product is None:
             product = Product(sku=sku)

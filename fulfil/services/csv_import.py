@@ -43,7 +43,7 @@ PRODUCT_COLUMNS = (
     "origin_country",
     "supplier",
 )
-PRODUCT_REQUIRED = ("sku", "name", "barcode")
+PRODUCT_REQUIRED = ("sku", "name")
 
 LINE_COLUMNS = ("sku", "quantity", "unit_price")
 ORDER_COLUMNS = (

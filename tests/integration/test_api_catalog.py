@@ -31,6 +31,31 @@ def test_a_product_is_created_then_updated(api):
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Product)) == 1
 
 
+def test_products_without_barcodes_are_taken_and_picked_by_their_sku(
+    api, warehouse, loc, make_user
+):
+    from fulfil.queries.orders import order_by_external_id
+    from fulfil.services import picking
+    from tests.picking_floor import order, pick_everything, release, stock
+
+    shop = api("products:write")
+    for sku in ("TEE-S", "TEE-M"):  # a shop's variants, no barcode in its export
+        created = shop.put(f"/api/v1/products/{sku}", json={"name": f"Tee {sku}"})
+        assert created.status_code == 201, created.get_json()
+        assert created.get_json()["barcode"] is None
+    product = db.session.scalar(sa.select(Product).where(Product.sku == "TEE-S"))
+    stock(product, loc, {"A-01-1-A": 2})
+    order("SHOP-TEE", {"TEE-S": 2})
+    release(warehouse, order_by_external_id("SHOP-TEE"))
+    picker = make_user("picker")
+    pick_list = picking.claim_next(picker_id=picker.id, warehouse_id=warehouse.id)
+
+    pick_everything(pick_list.id, picker.id)  # scans the SKU: there is no barcode
+
+    db.session.expire_all()
+    assert order_by_external_id("SHOP-TEE").status == "picked"
+
+
 def test_bad_products_are_refused_with_the_field_and_nothing_stored(api):
     shop = api("products:write")
     before = row_counts()
