@@ -149,6 +149,67 @@ class InvalidRequest(FulfilError):
         super().__init__(summary=summary)
 
 
+class BadLayoutPlan(InvalidRequest):
+    """A rack layout plan out of bounds, or one the route planner would misread."""
+
+    @staticmethod
+    def between(low, high) -> str:
+        return _l("must be from %(low)s to %(high)s") % {
+            "low": f"{low:g}",
+            "high": f"{high:g}",
+        }
+
+    @staticmethod
+    def whole() -> str:
+        return str(_l("must be a whole number"))
+
+    @staticmethod
+    def at_most_levels(levels: int) -> str:
+        return _l("must be at most the %(levels)s levels there are") % {
+            "levels": levels
+        }
+
+    @staticmethod
+    def rows(blocks: int, rows: int) -> str:
+        return _l(
+            "must be at least %(rows)s with %(blocks)s blocks, or the route "
+            "planner cannot tell where one block ends"
+        ) % {"rows": rows, "blocks": blocks}
+
+    @staticmethod
+    def cross(least: float, bay_width: float) -> str:
+        return _l(
+            "must be at least %(least)s m with bays %(bay)s m wide, or the route "
+            "planner takes the cross aisle for a gap between bays"
+        ) % {"least": f"{least:g}", "bay": f"{bay_width:g}"}
+
+    @staticmethod
+    def too_many(bins: int, most: int) -> str:
+        return _l(
+            "the plan makes %(bins)s bins; at most %(most)s are generated at "
+            "once (a larger layout can be imported as a locations CSV file)"
+        ) % {"bins": bins, "most": most}
+
+
+class LocationInUse(FulfilError):
+    """A bin that holds stock keeps its kind and stays active."""
+
+    status = 409
+    message = _l(
+        "%(code)s holds %(units)s units (%(reserved)s of them reserved): "
+        "%(what)s only once it is empty."
+    )
+    WHAT = {
+        "deactivate": _l("it can be deactivated"),
+        "kind": _l("it can become another kind of location"),
+    }
+
+    def __init__(self, *, code: str, units: int, reserved: int, change: str):
+        super().__init__(
+            code=code, units=units, reserved=reserved, what=self.WHAT[change]
+        )
+
+
 class OrderConflict(FulfilError):
     status = 409
     message = _l("Order %(external_id)s was already received with different content.")
