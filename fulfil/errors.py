@@ -149,14 +149,22 @@ class InvalidRequest(FulfilError):
         super().__init__(summary=summary)
 
 
+def _number(value: float) -> str:
+    """1.5 as the reader writes it (1,5 in German); English outside a request."""
+    from babel.numbers import format_decimal
+    from flask_babel import get_locale
+
+    return format_decimal(value, locale=get_locale() or "en")
+
+
 class BadLayoutPlan(InvalidRequest):
     """A rack layout plan out of bounds, or one the route planner would misread."""
 
     @staticmethod
     def between(low, high) -> str:
         return _l("must be from %(low)s to %(high)s") % {
-            "low": f"{low:g}",
-            "high": f"{high:g}",
+            "low": _number(low),
+            "high": _number(high),
         }
 
     @staticmethod
@@ -181,7 +189,7 @@ class BadLayoutPlan(InvalidRequest):
         return _l(
             "must be at least %(least)s m with bays %(bay)s m wide, or the route "
             "planner takes the cross aisle for a gap between bays"
-        ) % {"least": f"{least:g}", "bay": f"{bay_width:g}"}
+        ) % {"least": _number(least), "bay": _number(bay_width)}
 
     @staticmethod
     def too_many(bins: int, most: int) -> str:
@@ -208,6 +216,14 @@ class LocationInUse(FulfilError):
         super().__init__(
             code=code, units=units, reserved=reserved, what=self.WHAT[change]
         )
+
+
+class TooManyLabels(FulfilError):
+    status = 422
+    message = _l(
+        "%(count)s labels are more than %(most)s at once: find fewer bins by their "
+        "code (A-01 is aisle 1 of block A) and print those."
+    )
 
 
 class OrderConflict(FulfilError):

@@ -21,7 +21,7 @@ from fulfil.domain.racks import (
     rack_faces,
 )
 from fulfil.domain.roles import Role
-from fulfil.errors import BadLayoutPlan, FulfilError, InvalidInput
+from fulfil.errors import BadLayoutPlan, FulfilError, InvalidInput, TooManyLabels
 from fulfil.names import LOCATION_FIELD_NAMES, LOCATION_KIND_NAMES
 from fulfil.queries import racks as queries
 from fulfil.services import layout
@@ -52,6 +52,9 @@ PLAN_HINTS = {
     "aisle_pitch": _l("From one aisle's centre line to the next one's."),
     "packing": _l("PACK-01 is where every picking walk starts and ends."),
 }
+# Labels drawn in one request: 100 A4 sheets, about 10 seconds of drawing. More are
+# printed a part at a time, found by code on the bins page (A-01: aisle 1 of block A).
+LABELS_AT_ONCE = 2_400
 PLAN_GROUPS = (
     (_l("Racks"), ("blocks", "aisles", "bays_per_side", "levels", "pick_levels")),
     (_l("Measures"), ("bay_width", "aisle_pitch", "cross_aisle_width")),
@@ -157,6 +160,7 @@ def _drawing(plan: RackPlan, result: Comparison | None) -> dict:
         "text_size": round(max(width, depth, 10) / 32, 2),
         "storage_bins": bin_count(plan),
         "plan": plan,
+        "labels_at_once": LABELS_AT_ONCE,
         "kind_names": LOCATION_KIND_NAMES,
         "field_names": LOCATION_FIELD_NAMES,
     }
@@ -170,17 +174,22 @@ def _face(code: str) -> str:
 @bp.get("/labels.pdf")
 def labels():
     """The labels of the plan's bins that are there (active), in the plan's order."""
-    from fulfil.labels import location_labels_pdf
-
     try:
         plan = read_plan(request.args)
     except BadLayoutPlan as refusal:
         return Response(str(refusal), 422, mimetype="text/plain")
     found = queries.planned_locations(_warehouse_id(), plan)
+    return _labels(found, "layout-labels.pdf")
+
+
+def _labels(found: list, name: str) -> Response:
+    """A PDF of the bins' labels, or a refusal naming how to print fewer at once."""
+    from fulfil.labels import location_labels_pdf
+
+    if len(found) > LABELS_AT_ONCE:
+        raise TooManyLabels(count=len(found), most=LABELS_AT_ONCE)
     return send_file(
-        location_labels_pdf(found),
-        mimetype="application/pdf",
-        download_name="layout-labels.pdf",
+        location_labels_pdf(found), mimetype="application/pdf", download_name=name
     )
 
 
@@ -215,20 +224,14 @@ def bins():
         search=search,
         kinds=queries.BIN_KINDS,
         kind_names=LOCATION_KIND_NAMES,
+        labels_at_once=LABELS_AT_ONCE,
     )
 
 
 @bp.get("/bins/labels.pdf")
 def bins_labels():
     """The labels of every bin the search finds."""
-    from fulfil.labels import location_labels_pdf
-
-    found = queries.found_locations(_warehouse_id(), **_search())
-    return send_file(
-        location_labels_pdf(found),
-        mimetype="application/pdf",
-        download_name="bin-labels.pdf",
-    )
+    return _labels(queries.found_locations(_warehouse_id(), **_search()), "labels.pdf")
 
 
 @bp.get("/bins/<id:location_id>")

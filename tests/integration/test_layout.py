@@ -384,3 +384,20 @@ def test_the_cli_imports_a_locations_file(runner, hall, tmp_path):
     assert result.exit_code == 1
     assert "1 new, 0 updated, 0 unchanged, 1 rejected" in result.output
     assert "line 3 R-2: rejected: kind" in result.output
+
+
+def test_more_labels_than_one_print_takes_are_refused_saying_how(
+    client, login, hall, monkeypatch
+):
+    from fulfil.web import layout as pages
+
+    login("manager", warehouse_id=hall.id)
+    generate_layout(warehouse_id=hall.id, plan=TWO_AISLES)
+    monkeypatch.setattr(pages, "LABELS_AT_ONCE", 10)
+
+    everything = client.get("/manage/layout/bins/labels.pdf")
+    one_bay = client.get("/manage/layout/bins/labels.pdf?q=A-01-01")
+
+    assert everything.status_code == 422
+    assert "28 labels are more than 10 at once" in everything.get_data(as_text=True)
+    assert one_bay.status_code == 200 and pages_of(one_bay.data) == 1
