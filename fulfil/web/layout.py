@@ -85,15 +85,13 @@ def _plan_page(source: MultiDict, *, create: bool = False) -> Response:
     try:
         plan = read_plan(source)
         context["values"] = plan.as_dict()
-        if warehouse_id is None:
-            pass
-        elif create:
+        if create:
             result = generate_layout(
-                warehouse_id=warehouse_id, plan=plan, actor_id=current_user.id
+                warehouse_id=_warehouse_id(), plan=plan, actor_id=current_user.id
             )
             context["created"] = len(result.new)
             context["result"] = queries.layout_preview(warehouse_id, plan)
-        else:
+        elif warehouse_id is not None:
             context["result"] = queries.layout_preview(warehouse_id, plan)
         context |= _drawing(plan, context["result"])
     except BadLayoutPlan as refusal:
