@@ -149,6 +149,83 @@ class InvalidRequest(FulfilError):
         super().__init__(summary=summary)
 
 
+def _number(value: float) -> str:
+    """1.5 as the reader writes it (1,5 in German); English outside a request."""
+    from babel.numbers import format_decimal
+    from flask_babel import get_locale
+
+    return format_decimal(value, locale=get_locale() or "en")
+
+
+class BadLayoutPlan(InvalidRequest):
+    """A rack layout plan out of bounds, or one the route planner would misread."""
+
+    @staticmethod
+    def between(low, high) -> str:
+        return _l("must be from %(low)s to %(high)s") % {
+            "low": _number(low),
+            "high": _number(high),
+        }
+
+    @staticmethod
+    def whole() -> str:
+        return str(_l("must be a whole number"))
+
+    @staticmethod
+    def at_most_levels(levels: int) -> str:
+        return _l("must be at most the %(levels)s levels there are") % {
+            "levels": levels
+        }
+
+    @staticmethod
+    def rows(blocks: int, rows: int) -> str:
+        return _l(
+            "must be at least %(rows)s with %(blocks)s blocks, or the route "
+            "planner cannot tell where one block ends"
+        ) % {"rows": rows, "blocks": blocks}
+
+    @staticmethod
+    def cross(least: float, bay_width: float) -> str:
+        return _l(
+            "must be at least %(least)s m with bays %(bay)s m wide, or the route "
+            "planner takes the cross aisle for a gap between bays"
+        ) % {"least": _number(least), "bay": _number(bay_width)}
+
+    @staticmethod
+    def too_many(bins: int, most: int) -> str:
+        return _l(
+            "the plan makes %(bins)s bins; at most %(most)s are generated at "
+            "once (a larger layout can be imported as a locations CSV file)"
+        ) % {"bins": bins, "most": most}
+
+
+class LocationInUse(FulfilError):
+    """A bin that holds stock keeps its kind and stays active."""
+
+    status = 409
+    message = _l(
+        "%(code)s holds %(units)s units (%(reserved)s of them reserved): "
+        "%(what)s only once it is empty."
+    )
+    WHAT = {
+        "deactivate": _l("it can be deactivated"),
+        "kind": _l("it can become another kind of location"),
+    }
+
+    def __init__(self, *, code: str, units: int, reserved: int, change: str):
+        super().__init__(
+            code=code, units=units, reserved=reserved, what=self.WHAT[change]
+        )
+
+
+class TooManyLabels(FulfilError):
+    status = 422
+    message = _l(
+        "%(count)s labels are more than %(most)s at once: find fewer bins by their "
+        "code (A-01 is aisle 1 of block A) and print those."
+    )
+
+
 class OrderConflict(FulfilError):
     status = 409
     message = _l("Order %(external_id)s was already received with different content.")

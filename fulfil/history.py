@@ -17,6 +17,8 @@ from babel.numbers import format_decimal
 from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 
+from fulfil.names import LOCATION_FIELD_NAMES, LOCATION_KIND_NAMES
+
 
 class Happening(Protocol):
     """What an event row offers (fulfil.models.Event has all of it)."""
@@ -45,6 +47,30 @@ def _kg(grams: Any) -> str:
     except (TypeError, ValueError):
         return "–"
     return format_decimal(value, format="#,##0.0##", locale=get_locale() or _EN)
+
+
+def _location_changed(data: Mapping) -> str:
+    changes = data.get("changes")
+    if not isinstance(changes, Mapping) or not changes:
+        return _l("Location %(code)s changed") % data
+    said = ", ".join(
+        f"{LOCATION_FIELD_NAMES.get(name, name)} "
+        f"{_said(change, 0)} → {_said(change, 1)}"
+        for name, change in changes.items()
+    )
+    return _l("Location %(code)s changed: %(changes)s") % {**data, "changes": said}
+
+
+def _said(change: Any, side: int) -> str:
+    try:
+        value = change[side]
+    except (TypeError, IndexError, KeyError):
+        return "–"
+    if value in ("", None):
+        return "–"
+    return str(
+        LOCATION_KIND_NAMES.get(value, value) if isinstance(value, str) else value
+    )
 
 
 def _order_received(data: Mapping) -> str:
@@ -170,6 +196,13 @@ SENTENCES: dict[str, Any] = {
     # set-up and people
     "warehouse.created": _l("Warehouse %(code)s created"),
     "warehouse.timezone_set": _l("Time zone set to %(zone)s"),
+    "layout.generated": _l(
+        "Layout generated: %(created)s bins created, %(unchanged)s already there, "
+        "%(conflicting)s left as they were"
+    ),
+    "location.changed": _location_changed,
+    "location.deactivated": _l("Location %(code)s deactivated"),
+    "location.reactivated": _l("Location %(code)s back in use"),
     "supplier.saved": _l("Supplier saved"),
     "user.created": _l("User account created"),
     "user.password_reset": _l("Password reset"),

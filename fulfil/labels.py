@@ -15,6 +15,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from fulfil.models import Location
+from fulfil.names import LOCATION_KIND_NAMES
 
 PAGE_W, PAGE_H = A4
 BOLD, REGULAR = "Helvetica-Bold", "Helvetica"
@@ -32,14 +33,6 @@ CARD_LEFT = (PAGE_W - CARD_COLS * CARD_W) / 2
 CARD_TOP = (PAGE_H - CARD_ROWS * CARD_H) / 2
 CARD_PAD = 4 * mm
 
-KIND_NAMES = {
-    "pick_face": _l("Pick face"),
-    "reserve": _l("Reserve"),
-    "receiving": _l("Goods-in"),
-    "packing": _l("Packing area"),
-    "shipping": _l("Shipping dock"),
-    "tote": _l("Tote"),
-}
 ROLE_NAMES = {
     "picker": _l("Picker"),
     "packer": _l("Packer"),
@@ -134,7 +127,7 @@ def _location_details(location: Location) -> str:
         if value
     ]
     kind = str(getattr(location.kind, "value", location.kind))
-    return " · ".join([*parts, str(KIND_NAMES.get(kind, _("Location")))])
+    return " · ".join([*parts, str(LOCATION_KIND_NAMES.get(kind, _("Location")))])
 
 
 def _draw_location_label(

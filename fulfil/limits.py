@@ -18,6 +18,8 @@ DEFAULT_MAX_QTY = 100_000
 # far from the calendar's edges (year 1, year 9999), where arithmetic overflows.
 EARLIEST = date(1970, 1, 1)
 LATEST = date(2999, 12, 31)
+# Coordinates of a location, in metres either way from the warehouse's origin.
+MAX_METRES = 100_000
 # A stored web address (tracking link, webhook) is at most this long.
 MAX_URL = 500
 

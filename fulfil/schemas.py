@@ -29,6 +29,7 @@ from fulfil.domain.barcodes import CODE128
 from fulfil.limits import (
     EARLIEST,
     LATEST,
+    MAX_METRES,
     MAX_URL,
     is_web_address,
     max_qty,
@@ -367,8 +368,8 @@ class LocationIn(Strict):
     aisle: Annotated[str, StringConstraints(max_length=8)] = ""
     bay: Annotated[str, StringConstraints(max_length=8)] = ""
     level: Annotated[str, StringConstraints(max_length=8)] = ""
-    x: float = Field(default=0.0, ge=-100_000, le=100_000)
-    y: float = Field(default=0.0, ge=-100_000, le=100_000)
+    x: float = Field(default=0.0, ge=-MAX_METRES, le=MAX_METRES)
+    y: float = Field(default=0.0, ge=-MAX_METRES, le=MAX_METRES)
     warehouse: Code | None = None
 
 

@@ -50,7 +50,7 @@ def list_locations():
     request=LocationIn,
     response=LocationOut,
     also=(201,),
-    errors=(400, 413, 415, 422),
+    errors=(400, 409, 413, 415, 422),
 )
 def put_location(code: str):
     path_value(code, LOCATION_PATH, "code")

@@ -34,9 +34,9 @@ def import_orders(path: Path):
     _run("orders", path)
 
 
-def _run(kind: str, path: Path) -> None:
+def _run(kind: str, path: Path, **options) -> None:
     try:
-        report = csv_import.IMPORTERS[kind](path.read_bytes())
+        report = csv_import.IMPORTERS[kind](path.read_bytes(), **options)
     except OSError as error:
         click.echo(f"Error: {path}: {error.strerror or error}", err=True)
         sys.exit(2)
@@ -63,7 +63,7 @@ def _rejection_line(rejection: csv_import.Rejection) -> str:
 
 def _summary(report: csv_import.ImportReport, path: Path) -> str:
     counts = [f"{report.created} new"]
-    if report.kind == "products":
+    if report.kind != "orders":  # an order is taken in once, never updated
         counts.append(f"{report.updated} updated")
     counts += [f"{report.unchanged} unchanged", f"{report.rejected} rejected"]
     return f"{path}: {report.rows} rows read; {report.kind}: {', '.join(counts)}."

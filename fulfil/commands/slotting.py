@@ -4,8 +4,8 @@ import click
 from flask.cli import AppGroup
 
 from fulfil.cli import refusals_exit
+from fulfil.commands.common import chosen_warehouse, echo_table
 from fulfil.queries import slotting as queries
-from fulfil.queries.layout import warehouses
 
 slotting_cli = AppGroup(
     "slotting", help="Slotting: fast movers to bring nearer the packing area."
@@ -34,7 +34,7 @@ NAME_WIDTH = 28
 )
 def suggest(code, days, limit):
     """List moves of fast movers to nearer pick faces, most walking saved first."""
-    warehouse = _warehouse(code)
+    warehouse = chosen_warehouse(code)
     with refusals_exit():
         plan = queries.slotting_plan(warehouse.id, days=days, limit=limit)
     click.echo(
@@ -63,38 +63,11 @@ def suggest(code, days, limit):
         )
         for s in plan.suggestions
     ]
-    right = {0, 6, 7}
-    widths = [max(len(row[i]) for row in (header, *rows)) for i in range(len(header))]
-    for row in (header, *rows):
-        cells = [
-            cell.rjust(width) if i in right else cell.ljust(width)
-            for i, (cell, width) in enumerate(zip(row, widths, strict=True))
-        ]
-        click.echo("  ".join(cells).rstrip())
+    echo_table(header, rows, right={0, 6, 7})
     click.echo(
         f"Total: {plan.walking_saved_m:.1f} m less walking for the picks of "
         f"the last {plan.days} days. Record each move on /manage/slotting once made."
     )
-
-
-def _warehouse(code: str | None):
-    sites = warehouses()
-    if code:
-        for site in sites:
-            if site.code.upper() == code.strip().upper():
-                return site
-        raise click.BadParameter(
-            f"no warehouse {code}; there are: {_codes(sites)}", param_hint="--warehouse"
-        )
-    if len(sites) == 1:
-        return sites[0]
-    if not sites:
-        raise click.UsageError("There is no warehouse yet.")
-    raise click.UsageError(f"Choose a warehouse with --warehouse: {_codes(sites)}.")
-
-
-def _codes(sites) -> str:
-    return ", ".join(site.code for site in sites) or "none"
 
 
 def _cut(name: str) -> str:

@@ -22,6 +22,10 @@ from functools import cached_property
 Point = tuple[float, float]
 EPS = 1e-6
 SAME_AISLE_M = 1.0  # bins of one aisle name further apart in x are in two aisles
+# Blocks: a jump in the bins' y of more than BLOCK_GAP_STEPS usual steps, and at
+# least BLOCK_GAP_LEAST_M, is a cross aisle; it takes BLOCK_GAP_ROWS rows of bins to
+# know the usual step.
+BLOCK_GAP_STEPS, BLOCK_GAP_LEAST_M, BLOCK_GAP_ROWS = 2.5, 1.5, 5
 
 
 @dataclass(frozen=True)
@@ -152,8 +156,8 @@ class Layout:
         steps = [b - a for a, b in zip(ys, ys[1:], strict=False)]
         if block_gap is None:
             block_gap = (
-                max(1.5, 2.5 * statistics.median(steps))
-                if len(steps) >= 4
+                max(BLOCK_GAP_LEAST_M, BLOCK_GAP_STEPS * statistics.median(steps))
+                if len(ys) >= BLOCK_GAP_ROWS
                 else math.inf
             )
         cross = [ys[0]]

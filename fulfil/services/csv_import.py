@@ -23,9 +23,10 @@ from pydantic import TypeAdapter, ValidationError
 from fulfil import validation
 from fulfil.errors import FulfilError, InvalidRequest, OrderConflict
 from fulfil.extensions import db
-from fulfil.models import Product, Warehouse
-from fulfil.schemas import Code, OrderIn, ProductIn
-from fulfil.services import catalog, orders
+from fulfil.models import Location, Product, User, Warehouse
+from fulfil.queries.racks import LOCATION_COLUMNS
+from fulfil.schemas import Code, LocationIn, OrderIn, ProductIn
+from fulfil.services import catalog, layout, orders
 
 MAX_ROWS = 20_000  # IMPORT_MAX_ROWS in the config overrides it
 
@@ -578,6 +579,140 @@ def _decimal(text: str) -> str:
     return text
 
 
+# -- locations ------------------------------------------------------------------------
+
+LOCATION_REQUIRED = ("code", "kind")
+ACTIVE_WORDS = {"yes": True, "true": True, "1": True, "no": False, "false": False}
+ACTIVE_WORDS |= {"0": False, "ja": True, "nein": False}
+
+
+def import_locations(
+    data: bytes, *, actor_id: int | None = None, warehouse_id: int | None = None
+) -> ImportReport:
+    """Create or update one bin or area per row; a rejected row changes nothing, and
+    importing the same file again changes nothing.
+
+    A row without a warehouse goes to `warehouse_id`, else the importing person's
+    warehouse, else the only one there is. A column left out keeps each location's
+    current value; an empty cell means none (0 for x and y). A bin holding stock keeps
+    its kind and stays active: such a row is rejected, saying so.
+    """
+    rows = read_rows(data, LOCATION_COLUMNS, LOCATION_REQUIRED)
+    report = ImportReport(kind="locations", rows=len(rows))
+    given = set(rows[0].cells) if rows else set()
+    sites = dict(db.session.execute(sa.select(Warehouse.code, Warehouse.id)).all())
+    default = warehouse_id or _default_warehouse(actor_id, sites)
+    first_line: dict[tuple[int | None, str], int] = {}
+    for row in rows:
+        code = row.cells["code"].upper()
+        problems = _overflow(row)
+        named = row.cells.get("warehouse", "").upper()
+        site = sites.get(named) if named else default
+        if site is None:
+            problems.append(Problem(row.line, "warehouse", _no_warehouse(named, sites)))
+        if (site, code) in first_line:
+            problems.append(
+                Problem(
+                    row.line,
+                    "code",
+                    str(
+                        _l("already on line %(line)s of this file")
+                        % {"line": first_line[(site, code)]}
+                    ),
+                )
+            )
+        else:
+            first_line[(site, code)] = row.line
+        _import_location(row, site, given, report, problems, actor_id)
+    return report
+
+
+def _import_location(
+    row: Row,
+    site: int | None,
+    given: set[str],
+    report: ImportReport,
+    problems: list[Problem],
+    actor_id: int | None,
+) -> None:
+    code = row.cells["code"].upper()
+    location = None
+    if site is not None and code and not problems:
+        location = db.session.scalar(
+            sa.select(Location).where(
+                Location.warehouse_id == site, Location.code == code
+            )
+        )
+    current = _location_fields(location) if location is not None else {}
+    payload = {k: v for k, v in current.items() if k not in given}
+    payload |= {
+        column: _decimal(value) if column in ("x", "y") else value
+        for column, value in row.cells.items()
+        if column not in ("code", "warehouse", "active") and value != ""
+    }
+    active = ACTIVE_WORDS.get(row.cells.get("active", "").lower())
+    if row.cells.get("active") and active is None:
+        problems.append(Problem(row.line, "active", str(_l("must be yes or no"))))
+    data = None
+    try:
+        data = LocationIn.model_validate(payload)
+    except ValidationError as error:
+        problems += [
+            Problem(row.line, _column(e["loc"]), validation.message(e))
+            for e in error.errors()
+        ]
+    if problems or data is None:
+        report.reject([row.line], code, problems)
+        return
+    wanted = data.model_dump(exclude={"warehouse"})
+    if location is not None and wanted == current and active in (None, location.active):
+        report.unchanged += 1
+        return
+    try:
+        layout.define_location(
+            warehouse_id=site, code=code, active=active, actor_id=actor_id, **wanted
+        )
+    except FulfilError as refusal:
+        report.reject([row.line], code, _refusal_problems(refusal, row.line))
+        return
+    if location is None:
+        report.created += 1
+    else:
+        report.updated += 1
+
+
+def _location_fields(location: Location) -> dict:
+    """The location as LocationIn fields, to keep what the file does not mention."""
+    return {
+        "kind": location.kind.value,
+        "zone": location.zone,
+        "aisle": location.aisle,
+        "bay": location.bay,
+        "level": location.level,
+        "x": location.x,
+        "y": location.y,
+    }
+
+
+def _default_warehouse(actor_id: int | None, sites: dict[str, int]) -> int | None:
+    """The importing person's warehouse, else the only one there is."""
+    if actor_id is not None:
+        mine = db.session.scalar(
+            sa.select(User.warehouse_id).where(User.id == actor_id)
+        )
+        if mine is not None:
+            return mine
+    return next(iter(sites.values())) if len(sites) == 1 else None
+
+
+def _no_warehouse(named: str, sites: dict[str, int]) -> str:
+    if named:
+        return str(_l("no warehouse %(code)s") % {"code": named})
+    if not sites:
+        return str(_l("no warehouse is set up yet"))
+    return str(_l("there are several warehouses: name one"))
+
+
 # -- shared ---------------------------------------------------------------------------
 
 
@@ -610,4 +745,5 @@ def _refusal_problems(refusal: FulfilError, line: int | None) -> list[Problem]:
 IMPORTERS: dict[str, Callable[..., ImportReport]] = {
     "products": import_products,
     "orders": import_orders,
+    "locations": import_locations,
 }

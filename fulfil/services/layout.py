@@ -1,13 +1,21 @@
 """Warehouses and their locations."""
 
+import math
 import re
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from fulfil.errors import DuplicateValue, InvalidInput, NotFound
-from fulfil.models import Location, LocationKind, Warehouse
-from fulfil.models.warehouse import VIRTUAL_KINDS
+from fulfil.errors import (
+    DuplicateValue,
+    InvalidInput,
+    LocationInUse,
+    NotFound,
+    UnknownLocation,
+)
+from fulfil.limits import MAX_METRES
+from fulfil.models import Location, LocationKind, Stock, Warehouse
+from fulfil.models.warehouse import STORAGE_KINDS, VIRTUAL_KINDS
 from fulfil.services import events, unit_of_work
 
 LOCATION_CODE = re.compile(r"^[A-Z0-9][A-Z0-9-]{0,31}$")
@@ -76,9 +84,15 @@ def define_location(
     level: str = "",
     x: float = 0.0,
     y: float = 0.0,
+    active: bool | None = None,
     actor_id: int | None = None,
 ) -> Location:
-    """Create or update a physical location; its code is what its label encodes."""
+    """Create or update a physical location; its code is what its label encodes.
+
+    `active` None leaves an existing location as it is (a new one is active). A bin
+    holding stock is neither deactivated nor turned into a kind that holds no stock
+    for picking (LocationInUse); a change to a location already there is recorded.
+    """
     code = code.strip().upper()
     if not LOCATION_CODE.match(code):
         raise InvalidInput(field="code", problem=_l("use A-Z, 0-9 and -, at most 32"))
@@ -88,18 +102,117 @@ def define_location(
         raise InvalidInput(field="kind", problem=_l("unknown location kind")) from None
     if kind.is_virtual:
         raise InvalidInput(field="kind", problem=_l("virtual locations are built in"))
+    wanted = {
+        "kind": kind,
+        # their lengths are checked on every flush (fulfil.services._text_fits)
+        "zone": zone.strip(),
+        "aisle": aisle.strip(),
+        "bay": bay.strip(),
+        "level": level.strip(),
+        "x": _metres("x", x),
+        "y": _metres("y", y),
+    }
     with unit_of_work() as session:
         location = session.execute(
-            sa.select(Location).where(
-                Location.warehouse_id == warehouse_id, Location.code == code
-            )
+            sa.select(Location)
+            .where(Location.warehouse_id == warehouse_id, Location.code == code)
+            .with_for_update()
         ).scalar_one_or_none()
         if location is None:
-            location = Location(warehouse_id=warehouse_id, code=code)
+            location = Location(
+                warehouse_id=warehouse_id, code=code, active=active is not False
+            )
+            for name, value in wanted.items():
+                setattr(location, name, value)
             session.add(location)
-        location.kind, location.zone, location.aisle = kind, zone, aisle
-        location.bay, location.level, location.x, location.y = bay, level, x, y
+            return location
+        changes = {
+            name: [_plain(getattr(location, name)), _plain(value)]
+            for name, value in wanted.items()
+            if getattr(location, name) != value
+        }
+        if "kind" in changes and not {location.kind, kind} <= STORAGE_KINDS:
+            _refuse_while_holding(session, location, "kind")
+        for name, value in wanted.items():
+            setattr(location, name, value)
+        if changes:
+            events.record(
+                session,
+                "location.changed",
+                location,
+                actor_id=actor_id,
+                code=code,
+                changes=changes,
+            )
+        if active is not None:
+            _set_active(session, location, active, actor_id)
         return location
+
+
+def set_location_active(
+    *, warehouse_id: int, location_id: int, active: bool, actor_id: int | None = None
+) -> Location:
+    """Take a bin out of use (or back into it). Refused while it holds stock; a
+    location is never deleted, so the ledger and history keep naming it."""
+    with unit_of_work() as session:
+        location = session.execute(
+            sa.select(Location)
+            .where(
+                Location.id == location_id,
+                Location.warehouse_id == warehouse_id,
+                Location.kind.not_in(VIRTUAL_KINDS),
+            )
+            .with_for_update()
+        ).scalar_one_or_none()
+        if location is None:
+            raise UnknownLocation(code=str(location_id))
+        _set_active(session, location, active, actor_id)
+        return location
+
+
+def _set_active(
+    session, location: Location, active: bool, actor_id: int | None
+) -> None:
+    if location.active == active:
+        return
+    if not active:
+        _refuse_while_holding(session, location, "deactivate")
+    location.active = active
+    events.record(
+        session,
+        "location.reactivated" if active else "location.deactivated",
+        location,
+        actor_id=actor_id,
+        code=location.code,
+    )
+
+
+def _refuse_while_holding(session, location: Location, change: str) -> None:
+    units, reserved = session.execute(
+        sa.select(
+            sa.func.coalesce(sa.func.sum(Stock.on_hand), 0),
+            sa.func.coalesce(sa.func.sum(Stock.reserved), 0),
+        ).where(Stock.location_id == location.id)
+    ).one()
+    if units or reserved:
+        raise LocationInUse(
+            code=location.code, units=units, reserved=reserved, change=change
+        )
+
+
+def _metres(name: str, value: float) -> float:
+    value = float(value)
+    if not (math.isfinite(value) and abs(value) <= MAX_METRES):
+        raise InvalidInput(
+            field=name,
+            problem=_l("must be a number of metres from -%(most)s to %(most)s")
+            % {"most": MAX_METRES},
+        )
+    return value
+
+
+def _plain(value):
+    return value.value if isinstance(value, LocationKind) else value
 
 
 def _check_timezone(name: str) -> None:

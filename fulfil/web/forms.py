@@ -5,12 +5,17 @@ as 2 or 12) and within bounds: quantities up to MAX_QTY, ids up to the database'
 largest integer. A refusal is an InvalidInput: a 400 naming the field, nothing written.
 """
 
+import re
+
 from flask import abort, request
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
 from fulfil.errors import InvalidInput
-from fulfil.limits import MAX_ID, max_qty
+from fulfil.limits import MAX_ID, MAX_METRES, max_qty
+
+# Metres to the millimetre, with a decimal point or comma: 1.2, 1,2, -0.5, 12
+METRES = re.compile(r"-?[0-9]{1,6}(?:[.,][0-9]{1,3})?", re.ASCII)
 
 
 def whole_number(
@@ -34,6 +39,28 @@ def whole_number(
 def quantity(field: str, label: str, *, required: bool = True) -> int | None:
     """A count of units: a whole number up to MAX_QTY."""
     return whole_number(field, label, required=required, maximum=max_qty())
+
+
+def metres(
+    field: str, label: str, *, required: bool = True, source: MultiDict | None = None
+) -> float | None:
+    """A length or coordinate in metres, to the millimetre, written with a decimal
+    point or comma; empty gives None unless it is required."""
+    raw = (request.form if source is None else source).get(field, "").strip()
+    if not raw:
+        if required:
+            raise InvalidInput(field=label, problem=_("is required"))
+        return None
+    if not METRES.fullmatch(raw):
+        raise InvalidInput(
+            field=label, problem=_("must be metres like 1.2 (at most 3 decimals)")
+        )
+    value = float(raw.replace(",", "."))
+    if abs(value) > MAX_METRES:
+        raise InvalidInput(
+            field=label, problem=_("must be at most %(most)s", most=MAX_METRES)
+        )
+    return value
 
 
 def ids(field: str, label: str) -> list[int]:

@@ -52,6 +52,7 @@ IMPORT_EXAMPLES = Path(__file__).parents[1] / "demo" / "data"
 IMPORT_FORMATS = {  # kind -> (columns, required columns)
     "orders": (csv_import.ORDER_COLUMNS, csv_import.ORDER_REQUIRED),
     "products": (csv_import.PRODUCT_COLUMNS, csv_import.PRODUCT_REQUIRED),
+    "locations": (csv_import.LOCATION_COLUMNS, csv_import.LOCATION_REQUIRED),
 }
 
 
@@ -83,7 +84,7 @@ def import_file():
     upload = request.files.get("file")
     filename = upload.filename if upload else ""
     if kind not in csv_import.IMPORTERS:
-        refusal = _("Choose what the file holds: products or orders.")
+        refusal = _("Choose what the file holds: products, orders or locations.")
     elif not filename:
         refusal = _("Choose a CSV file to import.")
     else:

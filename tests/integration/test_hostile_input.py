@@ -94,6 +94,20 @@ ROUTES = sorted(
 )
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
+# A rack layout plan's fields (fulfil.domain.racks.RackPlan), as its forms send them.
+PLAN_FIELDS = {
+    "blocks": "plan_count",
+    "aisles": "plan_count",
+    "bays_per_side": "plan_count",
+    "levels": "plan_count",
+    "pick_levels": "plan_count",
+    "bay_width": "plan_metres",
+    "aisle_pitch": "plan_metres",
+    "cross_aisle_width": "plan_metres",
+    "receiving": "plan_count",
+    "packing": "plan_count",
+    "shipping": "plan_count",
+}
 # The form and query fields each view reads, by the kind of value that is valid there
 # (see valid_values); ids by what they name.
 FIELDS: dict[str, dict[str, str]] = {
@@ -135,6 +149,21 @@ FIELDS: dict[str, dict[str, str]] = {
         "active": "flag",
     },
     "documents.slip_pdf_file": {"size": "paper"},
+    "layout.plan": PLAN_FIELDS,
+    "layout.generate": PLAN_FIELDS,
+    "layout.labels": PLAN_FIELDS,
+    "layout.bins": {"q": "location", "kind": "bin_kind", "inactive": "flag"},
+    "layout.bins_labels": {"q": "location", "kind": "bin_kind", "inactive": "flag"},
+    "layout.save_bin": {
+        "kind": "bin_kind",
+        "zone": "name",
+        "aisle": "name",
+        "bay": "name",
+        "level": "name",
+        "x": "metres",
+        "y": "metres",
+    },
+    "layout.set_active": {"active": "yes_no"},
     "main.set_language": {"language": "language", "next": "next"},
     "main.set_warehouse": {"warehouse": "warehouse", "next": "next"},
     "manager.product_stock": {"code": "barcode"},
@@ -223,6 +252,7 @@ PATH_IDS = {
     "delivery_id": "delivery",
     "exception_id": "exception",
     "order_id": "order",
+    "location_id": "location_id",
 }
 LISTS = {"parcels", "shipments", "products", "roles", "scopes", "events"}
 FILES = {"csv", "image"}
@@ -369,7 +399,12 @@ def choices(world: dict) -> dict[str, list]:
         "hs_code": ["691200", "6912 00 23", "69"],
         "country": ["CN", "de", "XX"],
         "paper": ["A4", "a5"],
-        "import_kind": ["orders", "products"],
+        "import_kind": ["orders", "products", "locations"],
+        "plan_count": ["2", "1", "3"],
+        "plan_metres": ["1.2", "3", "2,5"],
+        "metres": ["3,5", "2", "-1.25"],
+        "bin_kind": ["reserve", "pick_face", "packing", ""],
+        "yes_no": ["no", "yes"],
         "trace_kind": ["order", "parcel", "product", "lot"],
         "method": ["", "express", "standard"],
         "csv": [("orders.csv", CSV)],
@@ -617,7 +652,7 @@ def _build(app) -> dict:
             "username": ["anna", "fuzz"],
             "sku": ["MUG", "EBOOK", "NEW-1"],
             "code": ["ACME", "B-09", "A-01-1-A"],
-            "kind": ["orders", "products"],
+            "kind": ["orders", "products", "locations"],
             "filename": ["css/app.css"],
         },
     }
