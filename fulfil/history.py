@@ -169,7 +169,8 @@ SENTENCES: dict[str, Any] = {
     "licence_keys.added": _keys_added,
     # set-up and people
     "warehouse.created": _l("Warehouse %(code)s created"),
-    "warehouse.timezone_set": _l("Time zone set to %(zone)s"),
+    "warehouse.timezone_set": _l("Time zone set to %(zone)s"),  # before 2026-12
+    "warehouse.changed": _l("Warehouse %(code)s changed"),
     "supplier.saved": _l("Supplier saved"),
     "user.created": _l("User account created"),
     "user.password_reset": _l("Password reset"),
@@ -178,6 +179,7 @@ SENTENCES: dict[str, Any] = {
     "user.badge_issued": _l("New badge issued"),
     "user.badge_revoked": _l("Badge revoked"),
     "user.warehouse_switched": _l("Switched to another warehouse"),
+    "user.warehouse_assigned": _l("Now works in warehouse %(code)s"),
     "user.roles_changed": _l("Roles changed"),
     "token.created": _l("API token created"),
     "token.revoked": _l("API token revoked"),
