@@ -217,8 +217,15 @@ def proxy_warnings(caplog) -> list[str]:
     return [r.getMessage() for r in caplog.records if "TRUSTED_PROXIES" in r.message]
 
 
+def logging_on(app, production):
+    """The app's logger as a server has it: the migrations' logging.fileConfig,
+    run by other tests in this process, switched the loggers made before it off."""
+    production.setattr(app.logger, "disabled", False)
+    return app
+
+
 def test_a_proxied_request_without_trusted_proxies_is_said_once(production, caplog):
-    client = create_app().test_client()
+    client = logging_on(create_app(), production).test_client()
 
     with caplog.at_level(logging.WARNING):
         client.get("/healthz")
@@ -237,7 +244,7 @@ def test_a_proxied_request_without_trusted_proxies_is_said_once(production, capl
 
 def test_a_trusted_proxy_is_not_warned_about(production, caplog):
     production.setenv("TRUSTED_PROXIES", "1")
-    client = create_app().test_client()
+    client = logging_on(create_app(), production).test_client()
 
     with caplog.at_level(logging.WARNING):
         response = client.get("/healthz", headers={"X-Forwarded-For": "203.0.113.7"})
