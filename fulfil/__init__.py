@@ -46,7 +46,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from fulfil import cli, errorpages
     from fulfil.web.forms import refuse_nul
     from fulfil.web.navigation import template_context
+    from fulfil.web.proxies import warn_when_proxied
 
+    warn_when_proxied(app)
     app.before_request(refuse_nul)
     app.context_processor(template_context)
     errorpages.register(app)

@@ -8,15 +8,15 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import lazy_gettext as _l
 
 from fulfil.domain.roles import Role
-from fulfil.errors import FulfilError
+from fulfil.errors import FulfilError, NotFound, UnknownUser
 from fulfil.services import tokens, users
 
 user_cli = AppGroup("user", help="Create and manage users.")
 stock_cli = AppGroup("stock", help="Inspect the inventory ledger.")
 token_cli = AppGroup("token", help="API tokens for shops, ERPs, 3PLs and suppliers.")
-warehouse_cli = AppGroup("warehouse", help="Settings of a site.")
 
 
 role_option = click.option(
@@ -44,15 +44,53 @@ def refusals_exit() -> Iterator[None]:
 @role_option
 @click.option("--password", help="Prompted for (hidden, twice) when left out.")
 @click.option("--language", type=click.Choice(["en", "de", "en_US"]))
-def create_user(username, roles, password, language):
+@click.option(
+    "--warehouse",
+    "warehouse_code",
+    metavar="CODE",
+    help="Where they work (with one warehouse, there; else the first one).",
+)
+def create_user(username, roles, password, language, warehouse_code):
     """Create USERNAME with one or more roles (also the first admin)."""
+    with refusals_exit():
+        warehouse_id = _warehouse_id(warehouse_code) if warehouse_code else None
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     with refusals_exit():
         user = users.create_user(
-            username=username, password=password, roles=list(roles), language=language
+            username=username,
+            password=password,
+            roles=list(roles),
+            language=language,
+            warehouse_id=warehouse_id,
         )
-    click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}).")
+    where = f" in {user.warehouse.code}" if user.warehouse else ""
+    click.echo(f"Created {user.username} ({', '.join(sorted(user.roles))}){where}.")
+
+
+@user_cli.command("set-warehouse")
+@click.argument("username")
+@click.argument("code")
+def set_warehouse(username, code):
+    """Let USERNAME work in warehouse CODE from their next page on."""
+    from fulfil.queries.users import user_by_username
+
+    with refusals_exit():
+        warehouse_id = _warehouse_id(code)
+        user = user_by_username(username)
+        if user is None:
+            raise UnknownUser(username=username)
+        users.set_warehouse(user_id=user.id, warehouse_id=warehouse_id)
+    click.echo(f"{user.username} works in {code.strip().upper()}.")
+
+
+def _warehouse_id(code: str) -> int:
+    from fulfil.queries.layout import warehouse_by_code
+
+    site = warehouse_by_code(code)
+    if site is None:
+        raise NotFound(_l("no warehouse %(code)s"), code=code)
+    return site.id
 
 
 @user_cli.command("reset-password")
@@ -208,36 +246,25 @@ def revoke_token(token_id):
     click.echo(f"Revoked token {token.id} {token.name!r}.")
 
 
-@warehouse_cli.command("timezone")
-@click.argument("code")
-@click.argument("zone", required=False)
-def warehouse_timezone(code, zone):
-    """Show the time zone warehouse CODE keeps, or set it to ZONE (Europe/Berlin)."""
-    from fulfil.queries.layout import warehouses
-    from fulfil.services import layout
-
-    if zone:
-        with refusals_exit():
-            layout.set_timezone(code=code, timezone=zone)
-    site = next((w for w in warehouses() if w.code == code.strip().upper()), None)
-    if site is None:
-        click.echo(f"Error: no warehouse {code}", err=True)
-        sys.exit(1)
-    click.echo(f"{site.code} keeps {site.timezone}.")
-
-
 def register(app: Flask) -> None:
     from fulfil.commands.imports import import_cli
     from fulfil.commands.layout import layout_cli
     from fulfil.commands.partners import licence_cli, shipments_cli
     from fulfil.commands.slotting import slotting_cli
+    from fulfil.commands.warehouses import warehouse_cli
     from fulfil.commands.webhooks import webhooks_cli
 
-    for group in (import_cli, licence_cli, shipments_cli, slotting_cli, webhooks_cli):
+    for group in (
+        import_cli,
+        licence_cli,
+        shipments_cli,
+        slotting_cli,
+        warehouse_cli,
+        webhooks_cli,
+    ):
         app.cli.add_command(group)
     app.cli.add_command(layout_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(stock_cli)
-    app.cli.add_command(warehouse_cli)
     app.cli.add_command(demo)

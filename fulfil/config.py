@@ -2,9 +2,12 @@
 
 import os
 import secrets
+import shlex
+import sys
 from datetime import date, time
 from pathlib import Path
 
+from fulfil.domain.promise import parse_weekdays
 from fulfil.limits import DEFAULT_MAX_QTY, MAX_ID
 
 DEV_ENVIRONMENTS = {"development", "demo", "test"}
@@ -26,7 +29,7 @@ def _bool(name: str, default: bool) -> bool:
 def _database_url(instance_path: str) -> str:
     url = os.environ.get("DATABASE_URL", "")
     if not url:
-        return f"sqlite:///{Path(instance_path) / 'fulfil.sqlite'}"
+        return f"sqlite:///{_sqlite_file(instance_path)}"
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy wants a driver name.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -34,15 +37,16 @@ def _database_url(instance_path: str) -> str:
     return url
 
 
+def _sqlite_file(instance_path: str) -> Path:
+    return Path(instance_path) / "fulfil.sqlite"
+
+
 def _secret_key(env: str, instance_path: str) -> str:
     key = os.environ.get("SECRET_KEY")
     if key:
         return key
-    if env not in DEV_ENVIRONMENTS:
-        raise ConfigError(
-            "SECRET_KEY must be set when FULFIL_ENV is "
-            f"{env!r} (only development, demo and test may run without one)."
-        )
+    if env not in DEV_ENVIRONMENTS:  # refused by production_refusals
+        raise ConfigError(_no_secret_key(env))
     # Development: one random key per instance folder, shared by all local processes.
     path = Path(instance_path) / "secret_key"
     if not path.exists():
@@ -52,11 +56,115 @@ def _secret_key(env: str, instance_path: str) -> str:
     return path.read_text().strip()
 
 
+# -- production refuses to run wrong ---------------------------------------------------
+
+
+def production_refusals(env: str, instance_path: str) -> list[str]:
+    """What a production environment lacks, each said with what to set and why.
+    Development, demo and test have local defaults instead."""
+    if env in DEV_ENVIRONMENTS:
+        return []
+    refusals = []
+    if not os.environ.get("DATABASE_URL"):
+        refusals.append(
+            f"DATABASE_URL is not set. Without it Fulfil would keep its data in a "
+            f"SQLite file in its instance folder ({_sqlite_file(instance_path)}), "
+            f"which a new release or another server does not see. Set it to the "
+            f"production database, e.g. "
+            f"DATABASE_URL=postgresql://fulfil:PASSWORD@db-host:5432/fulfil (or name "
+            f"a SQLite file on purpose: DATABASE_URL=sqlite:////srv/fulfil/db.sqlite)."
+        )
+    if not os.environ.get("SECRET_KEY"):
+        refusals.append(_no_secret_key(env))
+    workers, told_by = web_workers()
+    if workers > 1 and _rate_limit_storage() == "memory://" and not _memory_chosen():
+        refusals.append(
+            f"Rate limits would be counted in memory, by each of the {workers} web "
+            f"workers on its own ({told_by}): a password guesser would get {workers} "
+            f"times the failed logins LOGIN_RATE_LIMIT allows, and every restart "
+            f"forgets the counts. Set REDIS_URL (e.g. redis://127.0.0.1:6379/0) so "
+            f"that all workers count together, or RATELIMIT_STORAGE=memory to count "
+            f"per worker on purpose."
+        )
+    return refusals
+
+
+def _no_secret_key(env: str) -> str:
+    return (
+        f"SECRET_KEY is not set. It signs sessions, CSRF tokens and badges, and "
+        f"every process must use the same one (only development, demo and test "
+        f"make their own, FULFIL_ENV is {env!r}). Set it to a long random value, "
+        f"made once with: python3 -c 'import secrets; print(secrets.token_hex(32))'"
+    )
+
+
+def _rate_limit_storage() -> str:
+    """Where rate-limit counters live: Redis when REDIS_URL is set, so that all
+    workers share them, unless RATELIMIT_STORAGE=memory says otherwise."""
+    in_memory = _memory_chosen()  # checked even when it changes nothing
+    redis_url = os.environ.get("REDIS_URL", "")
+    return redis_url if redis_url and not in_memory else "memory://"
+
+
+def _memory_chosen() -> bool:
+    """RATELIMIT_STORAGE=memory: counters in each process, on purpose."""
+    choice = os.environ.get("RATELIMIT_STORAGE", "").strip().lower()
+    if choice not in ("", "memory"):
+        raise ConfigError(
+            f"RATELIMIT_STORAGE may only be memory (to keep rate-limit counters in "
+            f"each process on purpose), not {choice!r}; for counters all processes "
+            f"share, set REDIS_URL instead."
+        )
+    return choice == "memory"
+
+
+def web_workers() -> tuple[int, str]:
+    """How many processes gunicorn starts, and what says so: its command line, then
+    GUNICORN_CMD_ARGS, then WEB_CONCURRENCY (gunicorn's own default, which the
+    Procfile sets). One when nothing says otherwise."""
+    program = Path(sys.argv[0] if sys.argv else "")
+    if "gunicorn" in (program.name, program.parent.name):
+        found = _workers_option(sys.argv[1:])
+        if found is not None:
+            return found, f"gunicorn --workers {found}"
+    try:
+        arguments = shlex.split(os.environ.get("GUNICORN_CMD_ARGS", ""))
+    except ValueError:  # gunicorn itself refuses it
+        arguments = []
+    found = _workers_option(arguments)
+    if found is not None:
+        return found, f"GUNICORN_CMD_ARGS --workers {found}"
+    value = os.environ.get("WEB_CONCURRENCY", "").strip()
+    if value.isascii() and value.isdigit():
+        return int(value), f"WEB_CONCURRENCY={int(value)}"
+    return 1, "one process"
+
+
+def _workers_option(arguments: list[str]) -> int | None:
+    """The last -w/--workers in a gunicorn command line, as gunicorn reads it."""
+    found = None
+    for number, argument in enumerate(arguments):
+        value = None
+        if argument in ("-w", "--workers") and number + 1 < len(arguments):
+            value = arguments[number + 1]
+        elif argument.startswith("--workers="):
+            value = argument.removeprefix("--workers=")
+        elif argument.startswith("-w") and len(argument) > 2:
+            value = argument[2:]
+        if value is not None and value.isascii() and value.isdigit():
+            found = int(value)
+    return found
+
+
 def load_config(instance_path: str) -> dict:
     """Build the Flask config dict from the environment."""
     env = os.environ.get("FULFIL_ENV", "development")
     production = env not in DEV_ENVIRONMENTS
-    redis_url = os.environ.get("REDIS_URL", "")
+    if refusals := production_refusals(env, instance_path):
+        raise ConfigError(
+            f"Fulfil does not start with FULFIL_ENV={env!r} like this:\n"
+            + "\n".join(f"- {refusal}" for refusal in refusals)
+        )
     return {
         "FULFIL_ENV": env,
         "SECRET_KEY": _secret_key(env, instance_path),
@@ -75,7 +183,7 @@ def load_config(instance_path: str) -> dict:
         "FORCE_HTTPS": _bool("FORCE_HTTPS", False),
         "WTF_CSRF_TIME_LIMIT": None,  # a shift is longer than an hour
         # Rate-limit counters live in Redis when configured: all workers share them.
-        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_URI": _rate_limit_storage(),
         "RATELIMIT_HEADERS_ENABLED": True,
         # Failed logins: per username, and per client address for all names together
         "LOGIN_RATE_LIMIT": os.environ.get("LOGIN_RATE_LIMIT", "5 per minute"),
@@ -170,16 +278,12 @@ def _time(name: str, default: str) -> time:
 
 def _weekdays(spec: str) -> frozenset[int]:
     """ISO weekdays from "1-5" or "1,2,3,4,5,6" (1 = Monday)."""
-    days: set[int] = set()
     try:
-        for part in filter(None, (p.strip() for p in spec.split(","))):
-            first, _, last = part.partition("-")
-            days.update(range(int(first), int(last or first) + 1))
+        return parse_weekdays(spec)
     except ValueError:
-        raise ConfigError(f"WORKING_DAYS must look like 1-5, not {spec!r}") from None
-    if not days or not days <= set(range(1, 8)):
-        raise ConfigError(f"WORKING_DAYS must name days 1 to 7, not {spec!r}")
-    return frozenset(days)
+        raise ConfigError(
+            f"WORKING_DAYS must name days 1 to 7 like 1-5 or 1,2,3,4,5,6, not {spec!r}"
+        ) from None
 
 
 def _dates(spec: str) -> frozenset[date]:

@@ -8,6 +8,7 @@ short time, joined the way the locale joins them. No Flask here, so documents an
 background jobs call the same functions as the pages' filters.
 """
 
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, tzinfo
 from functools import cache
 from zoneinfo import ZoneInfo
@@ -15,6 +16,8 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.core import get_global
 from babel.dates import format_date, format_time, get_timezone_name
+
+from fulfil.domain.promise import weekday_runs
 
 Zone = str | tzinfo | None
 LocaleLike = str | Locale | None
@@ -58,6 +61,24 @@ def local_time(moment: datetime | time, zone: Zone, locale: LocaleLike) -> str:
     if isinstance(moment, datetime):
         moment = _in_zone(moment, zone).time()
     return format_time(moment, "short", locale=formatting_locale(locale))
+
+
+def day_names(locale: LocaleLike, width: str = "wide") -> dict[int, str]:
+    """The names of the ISO weekdays (1 = Monday): `Monday`, `Montag`."""
+    names = formatting_locale(locale).days["format"][width]  # 0 = Monday
+    return {day: names[day - 1] for day in range(1, 8)}
+
+
+def weekdays(days: Iterable[int], locale: LocaleLike) -> str:
+    """Working days as people read them: `Mon–Fri`, `Mo.–Fr.`, `Mon, Wed, Sat, Sun`."""
+    names = day_names(locale, "abbreviated")
+    parts = []
+    for first, last in weekday_runs(days):
+        if last - first >= 2:
+            parts.append(f"{names[first]}–{names[last]}")
+        else:
+            parts.extend(names[day] for day in range(first, last + 1))
+    return ", ".join(parts)
 
 
 def start_of_day(moment: datetime, zone: Zone) -> datetime:

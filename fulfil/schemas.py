@@ -373,6 +373,65 @@ class LocationIn(Strict):
     warehouse: Code | None = None
 
 
+def _each_once(days: list[int]) -> list[int]:
+    if len(set(days)) != len(days):
+        raise ValueError("names a day twice")
+    return days
+
+
+# IANA names (Europe/Berlin, America/Argentina/Buenos_Aires, UTC, Etc/GMT+1); whether
+# the zone exists is checked against the server's zone database.
+TimeZone = Annotated[
+    str,
+    StringConstraints(
+        min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_+-]+(/[A-Za-z0-9_+-]+)*$"
+    ),
+    Field(description="An IANA time zone.", examples=["Europe/Berlin"]),
+]
+ClockTime = Annotated[
+    str,
+    StringConstraints(pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$"),
+    Field(description="HH:MM, a wall time.", examples=["14:00"]),
+]
+Weekdays = Annotated[
+    list[Annotated[int, Field(ge=1, le=7)]],
+    Field(min_length=1, max_length=7, json_schema_extra={"uniqueItems": True}),
+    AfterValidator(_each_once),
+]
+
+
+class WarehouseIn(Strict):
+    name: Name
+    timezone: TimeZone
+    address: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=500)
+    ] = ""
+    cutoff_time: ClockTime | None = Field(
+        default=None,
+        description="The daily cut-off in the warehouse's zone: orders placed before "
+        "it on a working day ship that day. Left out or null: the configuration's "
+        "CUTOFF_TIME.",
+    )
+    working_days: Weekdays | None = Field(
+        default=None,
+        description="ISO weekdays that ship, 1 (Monday) to 7 (Sunday). Left out or "
+        "null: the configuration's WORKING_DAYS.",
+    )
+
+
+class WarehouseOut(BaseModel):
+    code: str
+    name: str
+    address: str
+    timezone: str
+    cutoff_time: str | None = Field(
+        description="HH:MM; null when the configuration's CUTOFF_TIME applies."
+    )
+    working_days: list[int] | None = Field(
+        description="ISO weekdays; null when the configuration's WORKING_DAYS apply."
+    )
+
+
 class AdjustmentIn(Strict):
     sku: Code
     location: Code

@@ -5,6 +5,7 @@ from flask import current_app, url_for
 from sqlalchemy.orm import joinedload, selectinload
 
 from fulfil.domain.lines import LineQuantities
+from fulfil.domain.promise import stored_weekdays
 from fulfil.domain.states import ShipmentStatus
 from fulfil.extensions import db
 from fulfil.models import (
@@ -15,6 +16,7 @@ from fulfil.models import (
     OrderLine,
     Product,
     Shipment,
+    Warehouse,
 )
 from fulfil.queries import lines
 from fulfil.queries.orders import order_timeline
@@ -31,6 +33,7 @@ from fulfil.schemas import (
     ShipmentLineOut,
     ShipmentOut,
     SlotOut,
+    WarehouseOut,
 )
 from fulfil.services.digital import download_token
 from fulfil.services.orders import WrittenOrder
@@ -226,4 +229,17 @@ def location_out(location: Location) -> LocationOut:
         x=location.x,
         y=location.y,
         active=location.active,
+    )
+
+
+def warehouse_out(warehouse: Warehouse) -> WarehouseOut:
+    cutoff = warehouse.cutoff_time
+    days = stored_weekdays(warehouse.working_days)
+    return WarehouseOut(
+        code=warehouse.code,
+        name=warehouse.name,
+        address=warehouse.address,
+        timezone=warehouse.timezone,
+        cutoff_time=None if cutoff is None else f"{cutoff:%H:%M}",
+        working_days=None if days is None else sorted(days),
     )

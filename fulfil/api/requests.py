@@ -139,6 +139,7 @@ WAREHOUSE_QUERY = {
 SKU_PATH = {"type": "string", "pattern": r"^[^\x00-\x20\x7f-\x9f]{1,64}$"}
 SUPPLIER_PATH = {"type": "string", "pattern": r"^[^\x00-\x20\x7f-\x9f]{1,32}$"}
 LOCATION_PATH = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9-]{0,31}$"}
+WAREHOUSE_PATH = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9-]{0,15}$"}
 
 
 def path_value(value: str, schema: dict, field: str) -> str:

@@ -1,3 +1,4 @@
+from datetime import time
 from enum import StrEnum
 
 import sqlalchemy as sa
@@ -53,6 +54,10 @@ class Warehouse(db.Model):
     name: Mapped[str] = mapped_column(sa.String(120))
     address: Mapped[str] = mapped_column(sa.Text, default="")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="UTC")
+    # Its own daily cut-off (a wall time in its zone) and the ISO weekdays it ships
+    # on, as digits ("12345"); None is the configuration's CUTOFF_TIME, WORKING_DAYS.
+    cutoff_time: Mapped[time | None] = mapped_column(sa.Time)
+    working_days: Mapped[str | None] = mapped_column(sa.String(7))
 
     locations: Mapped[list["Location"]] = relationship(back_populates="warehouse")
 

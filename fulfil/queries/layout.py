@@ -22,6 +22,13 @@ def physical_locations(warehouse_id: int) -> list[Location]:
 
 
 def warehouses() -> list[Warehouse]:
+    """Every site, in code order."""
     return list(
         db.session.execute(sa.select(Warehouse).order_by(Warehouse.code)).scalars()
+    )
+
+
+def warehouse_by_code(code: str) -> Warehouse | None:
+    return db.session.scalar(
+        sa.select(Warehouse).where(Warehouse.code == code.strip().upper())
     )

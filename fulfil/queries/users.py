@@ -124,3 +124,14 @@ def user_by_username(username: str) -> User | None:
     return db.session.execute(
         sa.select(User).where(User.username == username.strip().lower())
     ).scalar_one_or_none()
+
+
+def people_per_warehouse() -> dict[int | None, int]:
+    """How many active users work in each warehouse (None: in none yet)."""
+    return dict(
+        db.session.execute(
+            sa.select(User.warehouse_id, sa.func.count())
+            .where(User.active)
+            .group_by(User.warehouse_id)
+        ).all()
+    )

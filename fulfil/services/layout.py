@@ -2,10 +2,14 @@
 
 import math
 import re
+from collections.abc import Iterable
+from datetime import time
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from fulfil.domain.promise import weekdays_stored
 from fulfil.errors import (
     DuplicateValue,
     InvalidInput,
@@ -14,7 +18,7 @@ from fulfil.errors import (
     UnknownLocation,
 )
 from fulfil.limits import MAX_METRES
-from fulfil.models import Location, LocationKind, Stock, Warehouse
+from fulfil.models import Location, LocationKind, Stock, User, Warehouse
 from fulfil.models.warehouse import STORAGE_KINDS, VIRTUAL_KINDS
 from fulfil.services import events, unit_of_work
 
@@ -30,47 +34,159 @@ def create_warehouse(
     name: str,
     address: str = "",
     timezone: str = "UTC",
+    cutoff_time: time | None = None,
+    working_days: Iterable[int] | None = None,
     actor_id: int | None = None,
 ) -> Warehouse:
-    """Create a site with its virtual supplier, customer, scrap and loss locations."""
-    code = code.strip().upper()
-    if not WAREHOUSE_CODE.match(code):
-        raise InvalidInput(field="code", problem=_l("use A-Z, 0-9 and -, at most 16"))
-    _check_timezone(timezone)
+    """Create a site with its virtual supplier, customer, scrap and loss locations.
+    The first site takes in every user who has none: with one warehouse, everyone
+    works there. Refused when the code is taken."""
+    code = _warehouse_code(code)
+    values = _settings(
+        code,
+        name=name,
+        address=address,
+        timezone=timezone,
+        cutoff_time=cutoff_time,
+        working_days=working_days,
+    )
     with unit_of_work() as session:
         if session.scalar(sa.select(Warehouse.id).where(Warehouse.code == code)):
             raise DuplicateValue(field="code", value=code)
-        warehouse = Warehouse(
-            code=code, name=name.strip() or code, address=address, timezone=timezone
-        )
+        first = session.scalar(sa.select(Warehouse.id).limit(1)) is None
+        warehouse = Warehouse(code=code, **values)
         session.add(warehouse)
         for kind, virtual_code in VIRTUAL_CODES.items():
             session.add(Location(warehouse=warehouse, code=virtual_code, kind=kind))
+        session.flush()
+        if first:
+            session.execute(
+                sa.update(User)
+                .where(User.warehouse_id.is_(None))
+                .values(warehouse_id=warehouse.id)
+            )
         events.record(
             session, "warehouse.created", warehouse, actor_id=actor_id, code=code
         )
         return warehouse
 
 
-def set_timezone(*, code: str, timezone: str, actor_id: int | None = None) -> Warehouse:
-    """Set the IANA zone a site keeps (`Europe/Berlin`): its cut-offs and every time
-    its people read. Stored times are UTC and stay as they are."""
-    _check_timezone(timezone)
+def change_warehouse(
+    *, code: str, actor_id: int | None = None, **changes: Any
+) -> Warehouse:
+    """Change some of a site's settings (name, address, timezone, cutoff_time,
+    working_days; None for the last two is the configuration's). Saying what already
+    is changes nothing and records nothing. Stored times are UTC and stay as they
+    are: a new zone moves what people read, and the promise of orders to come."""
+    unknown = set(changes) - set(SETTINGS)
+    if unknown:
+        raise TypeError(f"not a warehouse setting: {', '.join(sorted(unknown))}")
     with unit_of_work() as session:
         warehouse = session.scalar(
-            sa.select(Warehouse).where(Warehouse.code == code.strip().upper())
+            sa.select(Warehouse)
+            .where(Warehouse.code == code.strip().upper())
+            .with_for_update()
         )
         if warehouse is None:
             raise NotFound(_l("no warehouse %(code)s"), code=code)
-        warehouse.timezone = timezone
-        events.record(
-            session,
-            "warehouse.timezone_set",
-            warehouse,
-            actor_id=actor_id,
-            zone=timezone,
-        )
+        values = _settings(warehouse.code, **changes)
+        changed = {
+            field: value
+            for field, value in values.items()
+            if getattr(warehouse, field) != value
+        }
+        if changed:
+            for field, value in changed.items():
+                setattr(warehouse, field, value)
+            events.record(
+                session,
+                "warehouse.changed",
+                warehouse,
+                actor_id=actor_id,
+                code=warehouse.code,
+                **{field: _said(value) for field, value in changed.items()},
+            )
         return warehouse
+
+
+def put_warehouse(
+    *,
+    code: str,
+    name: str,
+    timezone: str,
+    address: str = "",
+    cutoff_time: time | None = None,
+    working_days: Iterable[int] | None = None,
+    actor_id: int | None = None,
+) -> tuple[Warehouse, bool]:
+    """Make the site exactly this, creating it if need be (a PUT: safe to repeat);
+    whether it was created."""
+    settings = dict(
+        name=name,
+        timezone=timezone,
+        address=address,
+        cutoff_time=cutoff_time,
+        working_days=working_days,
+    )
+    code = _warehouse_code(code)
+    with unit_of_work() as session:
+        if session.scalar(sa.select(Warehouse.id).where(Warehouse.code == code)):
+            return change_warehouse(code=code, actor_id=actor_id, **settings), False
+        return create_warehouse(code=code, actor_id=actor_id, **settings), True
+
+
+SETTINGS = ("name", "address", "timezone", "cutoff_time", "working_days")
+MAX_NAME, MAX_ADDRESS = 120, 500
+
+
+def _warehouse_code(code: str) -> str:
+    code = code.strip().upper()
+    if not WAREHOUSE_CODE.match(code):
+        raise InvalidInput(field="code", problem=_l("use A-Z, 0-9 and -, at most 16"))
+    return code
+
+
+def _settings(code: str, **given: Any) -> dict[str, Any]:
+    """The given settings, checked, as the columns keep them."""
+    values = {}
+    if "name" in given:
+        values["name"] = _text(given["name"], "name", MAX_NAME) or code
+    if "address" in given:
+        values["address"] = _text(given["address"], "address", MAX_ADDRESS)
+    if "timezone" in given:
+        values["timezone"] = given["timezone"].strip()
+        _check_timezone(values["timezone"])
+    if "cutoff_time" in given:
+        cutoff = given["cutoff_time"]
+        if cutoff is not None and cutoff.tzinfo is not None:
+            raise InvalidInput(
+                field="cutoff_time", problem=_l("a wall time, without a zone")
+            )
+        values["cutoff_time"] = cutoff
+    if "working_days" in given:
+        days = given["working_days"]
+        try:
+            values["working_days"] = None if days is None else weekdays_stored(days)
+        except (ValueError, TypeError):
+            raise InvalidInput(
+                field="working_days",
+                problem=_l("at least one day, from 1 (Monday) to 7 (Sunday)"),
+            ) from None
+    return values
+
+
+def _text(value: str, field: str, most: int) -> str:
+    value = value.strip()
+    if len(value) > most:
+        raise InvalidInput(
+            field=field, problem=_l("at most %(most)s characters") % {"most": most}
+        )
+    return value
+
+
+def _said(value) -> str | None:
+    """A setting as the audit trail keeps it (JSON)."""
+    return value.strftime("%H:%M") if isinstance(value, time) else value
 
 
 def define_location(
@@ -219,6 +335,8 @@ def _check_timezone(name: str) -> None:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
     try:
+        if not name or len(name) > 64:  # the column's width; no zone is longer
+            raise ValueError(name)
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         raise InvalidInput(field="timezone", problem=_l("unknown time zone")) from None

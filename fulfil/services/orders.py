@@ -21,7 +21,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session
 
 from fulfil.direct import Direct
-from fulfil.domain.promise import promised_ship_by
+from fulfil.domain.promise import promised_ship_by, site_rules
 from fulfil.domain.states import CANCELLABLE, OrderStatus, ShipmentStatus, order_status
 from fulfil.errors import (
     InvalidInput,
@@ -308,16 +308,28 @@ def _route(session: Session, products: dict, in_house_lines, warehouses):
     return max(warehouses, key=lambda w: (served(w), -w.id))
 
 
-def _order_values(request: OrderIn, digest: str, source: str, warehouse) -> dict:
-    """The order's columns."""
+def _promise(placed_at: datetime, warehouse) -> datetime:
+    """The ship-by time by the warehouse's cut-off and working days (each the
+    configuration's where it has none), in its zone."""
     config = current_app.config
-    promise = request.promised_ship_by or promised_ship_by(
-        request.placed_at,
-        cutoff=config["CUTOFF_TIME"],
-        working_days=config["WORKING_DAYS"],
+    cutoff, working_days = site_rules(
+        warehouse.cutoff_time if warehouse else None,
+        warehouse.working_days if warehouse else None,
+        default_cutoff=config["CUTOFF_TIME"],
+        default_days=config["WORKING_DAYS"],
+    )
+    return promised_ship_by(
+        placed_at,
+        cutoff=cutoff,
+        working_days=working_days,
         holidays=config["HOLIDAYS"],
         timezone=warehouse.timezone if warehouse else "UTC",
     )
+
+
+def _order_values(request: OrderIn, digest: str, source: str, warehouse) -> dict:
+    """The order's columns."""
+    promise = request.promised_ship_by or _promise(request.placed_at, warehouse)
     address = request.shipping_address
     return dict(
         external_id=request.external_id,
@@ -641,9 +653,13 @@ _PRODUCTS = sa.select(
 ).where(_products.c.sku.in_(sa.bindparam("skus", expanding=True)))
 _warehouses = Warehouse.__table__
 _WAREHOUSES = Direct(
-    sa.select(_warehouses.c.id, _warehouses.c.code, _warehouses.c.timezone).order_by(
-        _warehouses.c.id
-    )
+    sa.select(
+        _warehouses.c.id,
+        _warehouses.c.code,
+        _warehouses.c.timezone,
+        _warehouses.c.cutoff_time,
+        _warehouses.c.working_days,
+    ).order_by(_warehouses.c.id)
 )
 _NEW_ORDER = Direct(sa.insert(_orders).returning(_orders.c.id))
 _NEW_SHIPMENT = Direct(sa.insert(Shipment.__table__).returning(Shipment.__table__.c.id))

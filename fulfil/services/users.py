@@ -44,8 +44,10 @@ def create_user(
     with unit_of_work() as session:
         if session.scalar(sa.select(User.id).where(User.username == username)):
             raise DuplicateValue(field="username", value=username)
-        if warehouse_id is None:  # one site: everyone works there
+        if warehouse_id is None:  # one site: everyone works there (else the first)
             warehouse_id = session.scalar(sa.select(sa.func.min(Warehouse.id)))
+        else:
+            _check_warehouse(session, warehouse_id)
         user = User(
             username=username,
             password_hash=generate_password_hash(password),
@@ -155,21 +157,42 @@ def set_language(*, user_id: int, language: str) -> User:
         return user
 
 
-def set_warehouse(*, user_id: int, warehouse_id: int) -> User:
-    """Switch the site a user works in."""
+def set_warehouse(
+    *, user_id: int, warehouse_id: int, actor_id: int | None = None
+) -> User:
+    """Move a user to another site: their own switch in the menu (actor_id is
+    theirs), or an admin's choice. Saying where they already work changes nothing."""
     with unit_of_work() as session:
-        if session.get(Warehouse, warehouse_id) is None:
-            raise InvalidInput(field="warehouse", problem=_l("does not exist"))
+        _check_warehouse(session, warehouse_id)
         user = session.get(User, user_id)
+        if user is None:
+            raise InvalidInput(field="user", problem=_l("does not exist"))
+        if user.warehouse_id == warehouse_id:
+            return user
         user.warehouse_id = warehouse_id
-        events.record(
-            session,
-            "user.warehouse_switched",
-            user,
-            actor_id=user_id,
-            warehouse_id=warehouse_id,
-        )
+        if actor_id == user_id:
+            events.record(
+                session,
+                "user.warehouse_switched",
+                user,
+                actor_id=actor_id,
+                warehouse_id=warehouse_id,
+            )
+        else:
+            events.record(
+                session,
+                "user.warehouse_assigned",
+                user,
+                actor_id=actor_id,
+                warehouse_id=warehouse_id,
+                code=user.warehouse.code,
+            )
         return user
+
+
+def _check_warehouse(session, warehouse_id: int) -> None:
+    if session.get(Warehouse, warehouse_id) is None:
+        raise InvalidInput(field="warehouse", problem=_l("does not exist"))
 
 
 def _user(session, username: str) -> User:

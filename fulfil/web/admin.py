@@ -1,8 +1,13 @@
-"""Users, roles and badges; API tokens and webhooks for the shop's developers."""
+"""Users, roles and badges; warehouses; API tokens and webhooks for the shop's
+developers."""
+
+from functools import cache
+from zoneinfo import available_timezones
 
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -10,17 +15,20 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user
 
 from fulfil.domain.roles import Role
 from fulfil.errors import FulfilError
+from fulfil.localtime import day_names
 from fulfil.models import FulfilmentMode
 from fulfil.queries import integration
+from fulfil.queries import layout as layout_queries
 from fulfil.queries import users as user_queries
-from fulfil.services import tokens, users, webhooks
-from fulfil.web.forms import whole_number
+from fulfil.services import layout, tokens, users, webhooks
+from fulfil.web.forms import clock_time, ids, whole_number
 from fulfil.web.navigation import AREA_NAMES
 from fulfil.web.session import guard
 
@@ -35,6 +43,7 @@ def _page(status: int = 200, **context):
             users=user_queries.all_users(),
             role_names=AREA_NAMES,
             roles=list(Role),
+            warehouses=layout_queries.warehouses(),
             **context,
         ),
         status,
@@ -54,6 +63,7 @@ def create_user():
             username=form.get("username", ""),
             password=form.get("password", ""),
             roles=form.getlist("roles"),
+            warehouse_id=whole_number("warehouse", _("Warehouse"), required=False),
             actor_id=current_user.id,
         )
     except FulfilError as refusal:
@@ -103,6 +113,24 @@ def set_password(username: str):
     return redirect(url_for("admin.home"), 303)
 
 
+@bp.post("/users/<username>/warehouse")
+def set_user_warehouse(username: str):
+    """Where the user works from their next page on."""
+    user = user_queries.user_by_username(username)
+    if user is None:
+        abort(404)
+    try:
+        site = users.set_warehouse(
+            user_id=user.id,
+            warehouse_id=whole_number("warehouse", _("Warehouse")),
+            actor_id=current_user.id,
+        ).warehouse
+    except FulfilError as refusal:
+        return _page(refusal.status, refusal=refusal)
+    flash(_("%(name)s works in %(code)s.", name=user.username, code=site.code))
+    return redirect(url_for("admin.home"), 303)
+
+
 def _stay_signed_in(username: str) -> None:
     """An admin changing their own password or roles ends their other sessions, not
     this one: it carries the new session generation on."""
@@ -119,6 +147,118 @@ def issue_badge(username: str):
     return render_template(
         "admin/badge.html", username=username, token=token, qr=qr_svg(token)
     )
+
+
+# -- warehouses ---------------------------------------------------------------------
+
+
+def _warehouses_page(status: int = 200, **context):
+    config = current_app.config
+    return (
+        render_template(
+            "admin/warehouses.html",
+            warehouses=layout_queries.warehouses(),
+            people=user_queries.people_per_warehouse(),
+            zones=_zones(),
+            day_names=day_names(get_locale()),
+            default_cutoff=config["CUTOFF_TIME"],
+            default_days=config["WORKING_DAYS"],
+            **context,
+        ),
+        status,
+    )
+
+
+@bp.get("/warehouses")
+def warehouses():
+    """Every site with its zone, cut-off and working days; a form for a new one."""
+    return _warehouses_page()
+
+
+@bp.post("/warehouses")
+def create_warehouse():
+    form = request.form
+    try:
+        site = layout.create_warehouse(
+            code=form.get("code", ""),
+            actor_id=current_user.id,
+            **_warehouse_settings(),
+        )
+    except FulfilError as refusal:
+        return _warehouses_page(refusal.status, refusal=_worded(refusal), values=form)
+    flash(_("Warehouse %(code)s created.", code=site.code))
+    return redirect(url_for("admin.warehouses"), 303)
+
+
+@bp.post("/warehouses/<warehouse>")
+def change_warehouse(warehouse: str):
+    try:
+        site = layout.change_warehouse(
+            code=warehouse, actor_id=current_user.id, **_warehouse_settings()
+        )
+    except FulfilError as refusal:
+        return _warehouses_page(
+            refusal.status,
+            refusal=_worded(refusal),
+            values=request.form,
+            editing=warehouse.strip().upper(),
+        )
+    flash(_("Warehouse %(code)s saved.", code=site.code))
+    return redirect(url_for("admin.warehouses"), 303)
+
+
+def _warehouse_settings() -> dict:
+    """The warehouse form's fields: an empty cut-off and no day ticked are the
+    configuration's."""
+    form = request.form
+    return dict(
+        name=form.get("name", ""),
+        address=form.get("address", ""),
+        timezone=form.get("timezone", ""),
+        cutoff_time=clock_time("cutoff_time", _("Cut-off time")),
+        working_days=ids("working_days", _("Working days")) or None,
+    )
+
+
+WAREHOUSE_FIELDS = {
+    "code": _l("Code"),
+    "name": _l("Name"),
+    "address": _l("Address"),
+    "timezone": _l("Time zone"),
+    "cutoff_time": _l("Cut-off time"),
+    "working_days": _l("Working days"),
+}
+
+
+def _worded(refusal: FulfilError) -> str:
+    """The refusal naming the field as the form labels it ("Time zone", not
+    "timezone")."""
+    label = WAREHOUSE_FIELDS.get(refusal.details.get("field"))
+    if label is None:
+        return str(refusal)
+    return str(refusal.message) % {**refusal.details, "field": label}
+
+
+# The zones of places (Europe/Berlin), offered while typing; any IANA name is taken.
+ZONE_AREAS = (
+    "Africa/",
+    "America/",
+    "Antarctica/",
+    "Asia/",
+    "Atlantic/",
+    "Australia/",
+    "Europe/",
+    "Indian/",
+    "Pacific/",
+)
+
+
+@cache
+def _zones() -> list[str]:
+    return [
+        "UTC",
+        *sorted(z for z in available_timezones() if z.startswith(ZONE_AREAS)),
+    ]
 
 
 # -- API tokens ---------------------------------------------------------------------

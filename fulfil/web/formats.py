@@ -23,6 +23,7 @@ def init_app(app: Flask) -> None:
         zone_name=lambda zone=None: localtime.zone_name(
             zone or get_timezone(), get_locale()
         ),
+        weekdays=lambda days: localtime.weekdays(days, get_locale()),
     )
     app.jinja_env.tests["late"] = order_is_late
 

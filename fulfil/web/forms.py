@@ -6,6 +6,7 @@ largest integer. A refusal is an InvalidInput: a 400 naming the field, nothing w
 """
 
 import re
+from datetime import time
 
 from flask import abort, request
 from flask_babel import gettext as _
@@ -66,6 +67,19 @@ def metres(
 def ids(field: str, label: str) -> list[int]:
     """Every value of a repeated field (ticked checkboxes) as database ids."""
     return [_bounded(raw.strip(), label, MAX_ID) for raw in request.form.getlist(field)]
+
+
+def clock_time(field: str, label: str) -> time | None:
+    """A wall time as `<input type="time">` sends it, `14:00`; empty gives None."""
+    raw = request.form.get(field, "").strip()
+    if not raw:
+        return None
+    if not CLOCK.match(raw):
+        raise InvalidInput(field=label, problem=_("must be a time like 14:00"))
+    return time.fromisoformat(raw.zfill(5) if len(raw) == 4 else raw)
+
+
+CLOCK = re.compile(r"^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$")
 
 
 def _bounded(raw: str, label: str, maximum: int) -> int:

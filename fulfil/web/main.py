@@ -37,5 +37,6 @@ def set_warehouse():
     users.set_warehouse(
         user_id=current_user.id,
         warehouse_id=whole_number("warehouse", _("Warehouse")),
+        actor_id=current_user.id,
     )
     return redirect(safe_next(request.form.get("next")) or url_for("main.home"), 303)

@@ -8,6 +8,13 @@
     if (meta) event.detail.headers["X-CSRFToken"] = meta.content;
   });
 
+  // A new warehouse's time zone: the browser's own, shown for the admin to keep or
+  // change (without scripts the field is simply empty).
+  document.querySelectorAll("input[data-guess-zone]").forEach(function (field) {
+    if (field.value || !window.Intl) return;
+    field.value = Intl.DateTimeFormat().resolvedOptions().timeZone || "";
+  });
+
   // -- scan fields: the scanner types, the on-screen keyboard stays closed ------------
   // A scan field (templates/macros/scan.html) takes a hardware scanner's typing with
   // the phone's keyboard closed (inputmode none); tapping it, or "Type a code", opens

@@ -22,15 +22,15 @@ from tests.conftest import order_payload
 # JSON Schema cannot say: it names a SKU, warehouse, location or supplier that does
 # not exist (or a dropship product has no supplier), a GTIN's check digit is wrong, a
 # country code is unassigned, an e-mail domain is reserved (.invalid, .test, ...),
-# physical goods come without an address, a delivery slot ends before it starts, a
-# date lies outside the years the description names (1970 to 2999), a web address has
-# no host, or text holds NUL; or the state of the stock refuses it (422 naming no
-# field). Nothing else: any other refusal means the description promises more than
-# the API takes.
+# physical goods come without an address, a time zone is not in the server's zone
+# database, a delivery slot ends before it starts, a date lies outside the years the
+# description names (1970 to 2999), a web address has no host, or text holds NUL; or
+# the state of the stock refuses it (422 naming no field). Nothing else: any other
+# refusal means the description promises more than the API takes.
 SEMANTIC = re.compile(
     r"^((lines\[\d+\]\.)?sku|warehouse|location|supplier|barcode|origin_country"
     r"|shipping_address(\.country)?|appointment(\.start|\.end)?|(customer\.)?email"
-    r"|placed_at|promised_ship_by|expires_on|tracking_url|webhook_url)$"
+    r"|placed_at|promised_ship_by|expires_on|tracking_url|webhook_url|timezone)$"
 )
 
 CONFIG = SchemathesisConfig.from_str(
@@ -289,3 +289,23 @@ def test_answers_about_real_data_match_the_description(api_app):
         401,
         headers={"Authorization": "Bearer wrong"},
     )
+
+    # a second warehouse, put twice, then refused for its zone; all of them listed
+    site = {"name": "Vienna", "timezone": "Europe/Vienna", "working_days": [1, 2, 3]}
+    for status in (201, 200):
+        call(
+            "PUT",
+            "/api/v1/warehouses/{code}",
+            "/api/v1/warehouses/VIE",
+            status,
+            json=site,
+        )
+    call(
+        "PUT",
+        "/api/v1/warehouses/{code}",
+        "/api/v1/warehouses/VIE",
+        422,
+        json=site | {"timezone": "Europe/Wien"},
+    )
+    listed = call("GET", "/api/v1/warehouses", "/api/v1/warehouses", 200)
+    assert [w["code"] for w in listed] == ["VIE", "WH1"]

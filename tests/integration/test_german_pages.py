@@ -14,7 +14,15 @@ import sqlalchemy as sa
 from fulfil.demo import build_demo
 from fulfil.domain.roles import Role
 from fulfil.extensions import db
-from fulfil.models import Carrier, Manifest, Order, Parcel, PickSlot, Shipment
+from fulfil.models import (
+    Carrier,
+    Manifest,
+    Order,
+    Parcel,
+    PickSlot,
+    Shipment,
+    Warehouse,
+)
 from fulfil.services import catalog, packing, shipping, users
 from fulfil.services.packing import suggest_box
 from tests.conftest import PASSWORD, csrf_token, running_app
@@ -128,8 +136,12 @@ def pdf_text(data: bytes) -> str:
 
 
 def sent_by_the_shop() -> list[str]:
-    """Names the shop sent (the demo's guests are "Guest"): data, not our words."""
-    names = db.session.scalars(sa.select(Order.customer_name).distinct())
+    """Names the shop sent (the demo's guests are "Guest") and those it gave its
+    warehouses ("Fulfil Demo Warehouse"): data, not our words."""
+    names = [
+        *db.session.scalars(sa.select(Order.customer_name).distinct()),
+        *db.session.scalars(sa.select(Warehouse.name)),
+    ]
     return sorted(filter(None, names), key=len, reverse=True)
 
 

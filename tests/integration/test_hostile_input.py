@@ -111,7 +111,28 @@ PLAN_FIELDS = {
 # The form and query fields each view reads, by the kind of value that is valid there
 # (see valid_values); ids by what they name.
 FIELDS: dict[str, dict[str, str]] = {
-    "admin.create_user": {"username": "name", "password": "text", "roles": "roles"},
+    "admin.create_user": {
+        "username": "name",
+        "password": "text",
+        "roles": "roles",
+        "warehouse": "warehouse",
+    },
+    "admin.set_user_warehouse": {"warehouse": "warehouse"},
+    "admin.create_warehouse": {
+        "code": "name",
+        "name": "text",
+        "address": "text",
+        "timezone": "timezone",
+        "cutoff_time": "time",
+        "working_days": "weekdays",
+    },
+    "admin.change_warehouse": {
+        "name": "text",
+        "address": "text",
+        "timezone": "timezone",
+        "cutoff_time": "time",
+        "working_days": "weekdays",
+    },
     "admin.create_token": {"name": "name", "scopes": "scopes"},
     "admin.set_active": {"active": "flag"},
     "admin.set_roles": {"roles": "roles"},
@@ -254,7 +275,7 @@ PATH_IDS = {
     "order_id": "order",
     "location_id": "location_id",
 }
-LISTS = {"parcels", "shipments", "products", "roles", "scopes", "events"}
+LISTS = {"parcels", "shipments", "products", "roles", "scopes", "events", "weekdays"}
 FILES = {"csv", "image"}
 
 # A refusal that is kept on purpose, by endpoint: the tables it may add rows to.
@@ -275,7 +296,20 @@ API_BODIES = {
         lines=[{"sku": "MUG", "quantity": 1, "unit_price": "9.90"}],
     ),
     "api.put_product": {"name": "Fuzzed product", "barcode": "FUZZ-1", "weight_g": 9},
-    "api.put_location": {"kind": "pick_face", "zone": "Z", "x": 1.5, "y": 2},
+    "api.put_location": {
+        "kind": "pick_face",
+        "zone": "Z",
+        "x": 1.5,
+        "y": 2,
+        "warehouse": "WH1",  # the API and the admin page may have added others
+    },
+    "api.put_warehouse": {
+        "name": "Fuzz site",
+        "timezone": "Europe/Berlin",
+        "address": "Am Lager 1",
+        "cutoff_time": "15:00",
+        "working_days": [1, 2, 3, 4, 5],
+    },
     "api.put_supplier": {"name": "Fuzz supplier", "email": "fuzz@example.com"},
     "api.add_licence_keys": {"keys": ["KEY-1", "KEY-2"]},
     "api.report": {"status": "shipped", "carrier": "DHL", "tracking_number": "JJD1"},
@@ -285,6 +319,7 @@ API_BODIES = {
         "quantity": 2,
         "reason": "found",
         "expires_on": "2027-01-31",
+        "warehouse": "WH1",
     },
 }
 
@@ -378,6 +413,8 @@ def choices(world: dict) -> dict[str, list]:
         "weight": ["430", "0", "2000"],
         "money": ["0.70", "1,20", "0"],
         "time": ["16:00", "", "7:5"],
+        "timezone": ["Europe/Berlin", "UTC", "Mars/Olympus"],
+        "weekdays": [["1", "2", "3", "4", "5"], [], ["6", "7"], ["0"]],
         "date": ["2026-12-01", ""],
         "name": ["Z1", "FUZZ", "anna"],
         "lot": ["", "L-2026-07"],
@@ -650,6 +687,7 @@ def _build(app) -> dict:
                 digital.download_token(grant),
             ],
             "username": ["anna", "fuzz"],
+            "warehouse": ["WH1"],
             "sku": ["MUG", "EBOOK", "NEW-1"],
             "code": ["ACME", "B-09", "A-01-1-A"],
             "kind": ["orders", "products", "locations"],

@@ -8,11 +8,13 @@ import pytest
 import pytz
 
 from fulfil.localtime import (
+    day_names,
     formatting_locale,
     local_date,
     local_datetime,
     local_time,
     start_of_day,
+    weekdays,
     zone_name,
 )
 
@@ -147,3 +149,22 @@ def test_every_template_shows_times_through_the_local_filters():
         if other.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
+
+
+@pytest.mark.parametrize(
+    ("days", "locale", "shown"),
+    [
+        ({1, 2, 3, 4, 5}, "en", "Mon–Fri"),
+        ({1, 2, 3, 4, 5}, "de", "Mo.–Fr."),
+        ({1, 2, 3, 4, 5, 6}, "en", "Mon–Sat"),
+        ({1, 3, 6, 7}, "en", "Mon, Wed, Sat, Sun"),
+        ({1, 2, 4, 5, 6}, "de", "Mo., Di., Do.–Sa."),
+    ],
+)
+def test_working_days_read_as_runs_in_the_readers_language(days, locale, shown):
+    assert weekdays(days, locale) == shown
+
+
+def test_the_days_are_named_from_monday():
+    assert day_names("de")[1] == "Montag"
+    assert day_names("en")[7] == "Sunday"

@@ -1,9 +1,18 @@
 from datetime import UTC, date, datetime, time, timedelta
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from fulfil.domain.promise import is_late, promised_ship_by
+from fulfil.domain.promise import (
+    is_late,
+    parse_weekdays,
+    promised_ship_by,
+    site_rules,
+    stored_weekdays,
+    weekdays_spec,
+    weekdays_stored,
+)
 
 WEEKDAYS = frozenset({1, 2, 3, 4, 5})
 CUTOFF = time(14, 0)
@@ -82,3 +91,28 @@ def test_shipped_delivered_and_cancelled_orders_are_never_late():
 
 def test_an_order_without_a_promise_is_never_late():
     assert not is_late(None, "received", PROMISE)
+
+
+# -- working days: written, stored and read back ---------------------------------------
+
+
+def test_working_days_are_read_as_the_configuration_writes_them():
+    assert parse_weekdays("1-5") == WEEKDAYS
+    assert parse_weekdays(" 1-3, 6 ,7") == frozenset({1, 2, 3, 6, 7})
+    for wrong in ("", "0-5", "1-8", "5-1", "mon", "1-99999999999", "١-٥"):
+        with pytest.raises(ValueError):
+            parse_weekdays(wrong)
+
+
+@given(st.sets(st.integers(1, 7), min_size=1))
+def test_working_days_survive_being_written_and_stored(days):
+    assert parse_weekdays(weekdays_spec(days)) == days
+    assert stored_weekdays(weekdays_stored(days)) == days
+
+
+def test_a_warehouse_without_its_own_cutoff_or_days_keeps_the_configurations():
+    own = site_rules(time(12), "123456", default_cutoff=CUTOFF, default_days=WEEKDAYS)
+    none = site_rules(None, None, default_cutoff=CUTOFF, default_days=WEEKDAYS)
+
+    assert own == (time(12), frozenset({1, 2, 3, 4, 5, 6}))
+    assert none == (CUTOFF, WEEKDAYS)
