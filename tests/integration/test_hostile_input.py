@@ -94,6 +94,23 @@ ROUTES = sorted(
 )
 ARGUMENT = re.compile(r"<(?:(\w+)(?:\([^)]*\))?:)?(\w+)>")
 
+# The product form (products.create adds the SKU).
+PRODUCT_FIELDS = {
+    "name": "text",
+    "barcode": "new_barcode",
+    "weight_g": "weight",
+    "length_mm": "size",
+    "width_mm": "size",
+    "height_mm": "size",
+    "fulfilment": "mode",
+    "tracking": "tracking",
+    "hs_code": "hs_code",
+    "origin_country": "country",
+    "supplier": "supplier",
+    "download_file": "filename",
+    "max_downloads": "qty",
+    "active": "flag",
+}
 # The form and query fields each view reads, by the kind of value that is valid there
 # (see valid_values); ids by what they name.
 FIELDS: dict[str, dict[str, str]] = {
@@ -159,6 +176,15 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     "packing.photo": {"photo": "image"},
     "picking.bin_contents": {"code": "location"},
+    "products.home": {
+        "q": "barcode",
+        "page": "qty",
+        "missing": "missing",
+        "live": "flag",
+    },
+    "products.create": {"sku": "new_sku", **PRODUCT_FIELDS},
+    "products.save": PRODUCT_FIELDS,
+    "products.labels": {"count": "qty", "size": "label_size"},
     "picking.scan": {
         "code": "scan",
         "qty": "qty",
@@ -223,6 +249,7 @@ PATH_IDS = {
     "delivery_id": "delivery",
     "exception_id": "exception",
     "order_id": "order",
+    "product_id": "product",
 }
 LISTS = {"parcels", "shipments", "products", "roles", "scopes", "events"}
 FILES = {"csv", "image"}
@@ -370,6 +397,13 @@ def choices(world: dict) -> dict[str, list]:
         "country": ["CN", "de", "XX"],
         "paper": ["A4", "a5"],
         "import_kind": ["orders", "products"],
+        "new_sku": ["NEW-1", "MUG", "NEW/2"],
+        "new_barcode": ["", "4012345000016", "NEW-CODE-1"],
+        "tracking": ["none", "lot", "serial"],
+        "supplier": ["", "ACME"],
+        "filename": ["", "a.pdf"],
+        "missing": ["", "barcode"],
+        "label_size": ["50x30", "a4"],
         "trace_kind": ["order", "parcel", "product", "lot"],
         "method": ["", "express", "standard"],
         "csv": [("orders.csv", CSV)],
