@@ -59,7 +59,7 @@ TRACKING_NAMES = {
     "serial": _l("By serial number"),
 }
 SIZE_NAMES = {
-    "50x30": _l("50 × 30 mm, one a label (label printer)"),
+    "50x30": _l("50 × 30 mm labels on a roll (label printer)"),
     "a4": _l("A4 sheet of 24 (63.5 × 33.9 mm)"),
 }
 
