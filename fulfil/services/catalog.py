@@ -37,23 +37,8 @@ BARCODE_PROBLEMS = {
         "may hold only letters, digits and - . _ / + (at most 48)"
     ),
 }
-# The columns a person's save compares, to record a change only when there is one.
-SAVED = (
-    "name",
-    "barcode",
-    "weight_g",
-    "length_mm",
-    "width_mm",
-    "height_mm",
-    "fulfilment",
-    "tracking",
-    "hs_code",
-    "origin_country",
-    "supplier_id",
-    "download_file",
-    "max_downloads",
-    "active",
-)
+# What a person's save may change, compared to record a change only when there is one.
+SAVED = tuple(c.key for c in Product.__table__.columns if c.key not in ("id", "sku"))
 
 
 def upsert_product(
