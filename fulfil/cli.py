@@ -250,6 +250,7 @@ def register(app: Flask) -> None:
     from fulfil.commands.imports import import_cli
     from fulfil.commands.layout import layout_cli
     from fulfil.commands.partners import licence_cli, shipments_cli
+    from fulfil.commands.products import product_cli
     from fulfil.commands.slotting import slotting_cli
     from fulfil.commands.warehouses import warehouse_cli
     from fulfil.commands.webhooks import webhooks_cli
@@ -264,6 +265,7 @@ def register(app: Flask) -> None:
     ):
         app.cli.add_command(group)
     app.cli.add_command(layout_cli)
+    app.cli.add_command(product_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(stock_cli)

@@ -7,6 +7,7 @@ import sys
 from datetime import date, time
 from pathlib import Path
 
+from fulfil.domain.barcodes import COMPANY_PREFIX
 from fulfil.domain.promise import parse_weekdays
 from fulfil.limits import DEFAULT_MAX_QTY, MAX_ID
 
@@ -236,6 +237,9 @@ def load_config(instance_path: str) -> dict:
         # On labels, slips and customs forms: the sender's country and the shop's name.
         "SHIP_FROM_COUNTRY": os.environ.get("SHIP_FROM_COUNTRY", "DE").upper(),
         "SHOP_NAME": os.environ.get("SHOP_NAME", "Fulfil Demo Shop"),
+        # The shop's GS1 company prefix (6 to 11 digits): a product without a barcode
+        # may be given a GTIN-13 numbered under it. Unset, its label carries the SKU.
+        "GS1_COMPANY_PREFIX": _company_prefix(),
         # Packing: a parcel weighing further than this from the expected weight (the
         # larger of the two) is flagged before its label prints.
         "PACK_WEIGHT_TOLERANCE_PCT": float(
@@ -256,6 +260,16 @@ def _choice(name: str, default: str, choices: tuple[str, ...]) -> str:
     value = os.environ.get(name, default).strip()
     if value not in choices:
         raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def _company_prefix() -> str:
+    value = os.environ.get("GS1_COMPANY_PREFIX", "").strip()
+    if value and not COMPANY_PREFIX.match(value):
+        raise ConfigError(
+            "GS1_COMPANY_PREFIX must be the 6 to 11 digits GS1 gave the shop, "
+            f"not {value!r}"
+        )
     return value
 
 

@@ -132,6 +132,32 @@ class DuplicateValue(FulfilError):
     message = _l("%(field)s %(value)s is already taken.")
 
 
+class NoCompanyPrefix(FulfilError):
+    status = 409
+    message = _l(
+        "No GS1 company prefix is set up (GS1_COMPANY_PREFIX), so Fulfil cannot "
+        "number GTINs: print the label with the SKU, or enter the product's barcode."
+    )
+
+
+class HasBarcode(FulfilError):
+    status = 409
+    message = _l("%(sku)s already has the barcode %(barcode)s.")
+
+
+class PrefixFull(FulfilError):
+    status = 409
+    message = _l("Every GTIN under the company prefix %(prefix)s is in use.")
+
+
+class NoLabelCode(FulfilError):
+    status = 409
+    message = _l(
+        "The SKU %(sku)s cannot be printed as a barcode (Code 128 takes letters, "
+        "digits and - . _ / +, at most 48): give the product a barcode first."
+    )
+
+
 class InvalidBadge(FulfilError):
     status = 401
     message = _l("This badge is not valid. Ask a manager for a new one.")

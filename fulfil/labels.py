@@ -1,20 +1,28 @@
-"""Printable labels: QR codes as inline SVG, location labels and badge cards as PDF."""
+"""Printable labels: QR codes as inline SVG; location labels, product labels and
+badge cards as PDF."""
 
 import io
+import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import qrcode
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.code128 import Code128
+from reportlab.graphics.barcode.eanbc import Ean13BarcodeWidget
+from reportlab.graphics.shapes import Drawing
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
-from fulfil.models import Location
+from fulfil.domain.barcodes import Symbology, label_code
+from fulfil.errors import NoLabelCode
+from fulfil.models import Location, Product
 from fulfil.names import LOCATION_KIND_NAMES
 
 PAGE_W, PAGE_H = A4
@@ -33,6 +41,15 @@ CARD_LEFT = (PAGE_W - CARD_COLS * CARD_W) / 2
 CARD_TOP = (PAGE_H - CARD_ROWS * CARD_H) / 2
 CARD_PAD = 4 * mm
 
+# Product labels: 50 x 30 mm, one to a page, for a label printer's roll; or the A4
+# sheet of location labels above, for an office printer.
+PRODUCT_LABEL_W, PRODUCT_LABEL_H = 50 * mm, 30 * mm
+PRODUCT_PAD = 2.5 * mm
+ROLL, SHEET = "50x30", "a4"
+LABEL_SIZES = (ROLL, SHEET)
+# Bars are at most EAN-13's nominal 0.33 mm wide; narrower than 0.19 mm, a 203 dpi
+# label printer (dots of 0.125 mm) cannot print them true enough for every scanner.
+NARROWEST_BAR, WIDEST_BAR = 0.19 * mm, 0.33 * mm
 ROLE_NAMES = {
     "picker": _l("Picker"),
     "packer": _l("Packer"),
@@ -197,6 +214,161 @@ def _draw_badge(
         canvas.drawString(x + CARD_PAD, y + CARD_PAD + (1 - line_number) * 8, line)
 
 
+@dataclass(frozen=True)
+class ProductLabel:
+    """What a product's label shows: its SKU, its name, and the code scanners read."""
+
+    sku: str
+    name: str
+    symbology: Symbology
+    code: str
+
+
+def product_label(product: Product) -> ProductLabel:
+    """The label of a product; refused when it has no barcode and its SKU cannot be
+    printed as one."""
+    carried = label_code(product.sku, product.barcode)
+    if carried is None:
+        raise NoLabelCode(sku=product.sku)
+    symbology, code = carried
+    return ProductLabel(product.sku, product.name, symbology, code)
+
+
+def _one_line(text: str, font: str, largest: float, smallest: float, width: float):
+    """(text, size) that fit `width` on one line: smaller up to `smallest`, then cut
+    short with an ellipsis."""
+    size = max(_fit(text, font, largest, width), smallest)
+    while text and stringWidth(text, font, size) > width:
+        text = text[:-2] + "…" if len(text) > 1 else ""
+    return text, size
+
+
+def _draw_product_label(
+    canvas: Canvas, label: ProductLabel, width: float, height: float
+) -> None:
+    """One product label, its lower-left corner at the origin."""
+    inner = width - 2 * PRODUCT_PAD
+    top = height - PRODUCT_PAD
+    canvas.setFillColorRGB(0, 0, 0)
+    sku, sku_size = _one_line(label.sku, BOLD, 11, 7, inner)
+    canvas.setFont(BOLD, sku_size)
+    canvas.drawString(PRODUCT_PAD, top - 0.75 * sku_size, sku)
+    name, name_size = _one_line(label.name, REGULAR, 7, 6, inner)
+    canvas.setFont(REGULAR, name_size)
+    name_base = top - sku_size - 0.85 * name_size
+    canvas.drawString(PRODUCT_PAD, name_base, name)
+    bars_top = name_base - 0.35 * name_size - 1 * mm
+    if label.symbology == Symbology.EAN13:
+        _draw_ean13(canvas, label.code, inner, bars_top - PRODUCT_PAD)
+    else:
+        _draw_code128(canvas, label.code, inner, bars_top - PRODUCT_PAD)
+
+
+def _draw_ean13(canvas: Canvas, code: str, width: float, height: float) -> None:
+    """An EAN-13 with its digits, centred in the label's lower part; its quiet zones
+    are part of `width`."""
+    measured = Ean13BarcodeWidget(code[:12], barWidth=1)
+    bar = min(WIDEST_BAR, width / measured.width)
+    font_size = min(8, 7 * bar / (0.26 * mm))
+    widget = Ean13BarcodeWidget(
+        code[:12], barWidth=bar, barHeight=height, fontSize=font_size
+    )
+    drawing = Drawing(widget.width, height)
+    drawing.add(widget.draw())
+    renderPDF.draw(
+        drawing, canvas, PRODUCT_PAD + (width - widget.width) / 2, PRODUCT_PAD
+    )
+
+
+def _code128_bar(code: str, width: float) -> float:
+    """The width of one module of a Code 128 of `code` that fills `width`."""
+    modules = Code128(code, barWidth=1, humanReadable=False, quiet=False).width
+    return min(WIDEST_BAR, width / modules)
+
+
+def is_dense(label: ProductLabel) -> bool:
+    """True when the label's Code 128 fits a 50 mm label only with bars narrower than
+    scanners read well from a 203 dpi label printer (a long SKU or barcode)."""
+    if label.symbology != Symbology.CODE128:
+        return False
+    return _code128_bar(label.code, PRODUCT_LABEL_W - 2 * PRODUCT_PAD) < NARROWEST_BAR
+
+
+def _draw_code128(canvas: Canvas, code: str, width: float, height: float) -> None:
+    """A Code 128 of `code` as wide as the label allows, its text below the bars. The
+    label's margins are its quiet zones (nothing else is printed beside the bars)."""
+    text, text_size = _one_line(code, REGULAR, 8, 6, width)
+    bars_h = height - 1.2 * text_size
+    bar = _code128_bar(code, width)
+    barcode = Code128(
+        code, barWidth=bar, barHeight=bars_h, humanReadable=False, quiet=False
+    )
+    left = PRODUCT_PAD + max(width - barcode.width, 0) / 2
+    barcode.drawOn(canvas, left, PRODUCT_PAD + 1.2 * text_size)
+    canvas.setFont(REGULAR, text_size)
+    canvas.drawCentredString(
+        PRODUCT_PAD + width / 2, PRODUCT_PAD + 0.2 * text_size, text
+    )
+
+
+def _draw_product_sheets(canvas: Canvas, label: ProductLabel, count: int) -> None:
+    """`count` copies of one label on A4 sheets: drawn once as a PDF form and placed
+    in each slot."""
+    canvas.beginForm("product-label", 0, 0, LABEL_W, LABEL_H)
+    _draw_product_label(canvas, label, LABEL_W, LABEL_H)
+    canvas.endForm()
+    slots = _slots(
+        LABEL_LEFT, LABEL_TOP, LABEL_PITCH_X, LABEL_H, LABEL_COLS, LABEL_ROWS
+    )
+
+    def place(canvas: Canvas, _copy: int, x: float, y: float) -> None:
+        canvas.saveState()
+        canvas.translate(x, y)
+        canvas.doForm("product-label")
+        canvas.restoreState()
+
+    _pages(canvas, range(count), slots, place)
+
+
+# PDFium may not run in two threads at once (gunicorn runs several per worker).
+_PDFIUM = threading.Lock()
+
+
+def _copies(one_page: io.BytesIO, count: int) -> io.BytesIO:
+    """A PDF of `count` copies of a one-page PDF's page. PDFium copies the page's
+    content once and points every copy at it: 100,000 labels in about a second, where
+    a page drawn each time by reportlab takes half a minute."""
+    import pypdfium2 as pdfium
+
+    buffer = io.BytesIO()
+    with _PDFIUM:
+        source = pdfium.PdfDocument(one_page.getvalue())
+        copies = pdfium.PdfDocument.new()
+        try:
+            copies.import_pages(source, pages=[0] * count)
+            copies.save(buffer)
+        finally:
+            copies.close()
+            source.close()
+    buffer.seek(0)
+    return buffer
+
+
+def product_labels_pdf(label: ProductLabel, count: int, size: str = ROLL) -> io.BytesIO:
+    """A PDF of `count` labels of one product: one 50 x 30 mm label a page for a
+    label printer's roll, or A4 sheets of 24 for an office printer."""
+    title = _("Labels of %(sku)s", sku=label.sku)
+    if size == SHEET:
+        return _pdf(title, lambda c: _draw_product_sheets(c, label, count))
+
+    def one_label(canvas: Canvas) -> None:
+        _draw_product_label(canvas, label, PRODUCT_LABEL_W, PRODUCT_LABEL_H)
+        canvas.showPage()
+
+    one = _pdf(title, one_label, pagesize=(PRODUCT_LABEL_W, PRODUCT_LABEL_H))
+    return _copies(one, count)
+
+
 def _draw_location_labels(canvas: Canvas, locations: Sequence[Location]) -> None:
     slots = _slots(
         LABEL_LEFT, LABEL_TOP, LABEL_PITCH_X, LABEL_H, LABEL_COLS, LABEL_ROWS
@@ -212,9 +384,9 @@ def _draw_badges(canvas: Canvas, badges: Sequence[Badge]) -> None:
     _pages(canvas, badges, slots, _draw_badge)
 
 
-def _pdf(title: str, draw) -> io.BytesIO:
+def _pdf(title: str, draw, pagesize: tuple[float, float] = A4) -> io.BytesIO:
     buffer = io.BytesIO()
-    canvas = Canvas(buffer, pagesize=A4, pageCompression=1)
+    canvas = Canvas(buffer, pagesize=pagesize, pageCompression=1)
     canvas.setTitle(title)
     canvas.setAuthor("Fulfil")
     draw(canvas)

@@ -1,15 +1,44 @@
-"""Products: created and updated here, with their barcodes checked."""
+"""Products: created and updated here, with their barcodes checked; GTINs numbered
+under the shop's own GS1 company prefix."""
 
 import re
+from enum import StrEnum
+from typing import Literal
 
 import pycountry
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from fulfil.domain.barcodes import barcode_problem
-from fulfil.errors import DuplicateValue, InvalidInput, InvalidRequest, NotFound
+from fulfil.domain.barcodes import (
+    BarcodeProblem,
+    barcode_problem,
+    item_reference,
+    make_ean13,
+    next_item_reference,
+)
+from fulfil.errors import (
+    DuplicateValue,
+    HasBarcode,
+    InvalidInput,
+    InvalidRequest,
+    NoCompanyPrefix,
+    NotFound,
+    PrefixFull,
+    UnknownProduct,
+)
 from fulfil.models import FulfilmentMode, Product, Supplier, Tracking
 from fulfil.services import events, unit_of_work
+
+BARCODE_PROBLEMS = {
+    BarcodeProblem.EMPTY: _l("is empty"),
+    BarcodeProblem.CHECK_DIGIT: _l("has a wrong GTIN check digit"),
+    BarcodeProblem.CHARACTERS: _l(
+        "may hold only letters, digits and - . _ / + (at most 48)"
+    ),
+}
+# What a person's save may change, compared to record a change only when there is one.
+SAVED = tuple(c.key for c in Product.__table__.columns if c.key not in ("id", "sku"))
 
 
 def upsert_product(
@@ -29,20 +58,22 @@ def upsert_product(
     download_file: str = "",
     max_downloads: int = 5,
     active: bool = True,
+    only: Literal["create", "update"] | None = None,
+    actor_id: int | None = None,
 ) -> Product:
     """Create the product with this SKU, or update it. Barcodes stay unique; a
-    product may have none (it is scanned by its SKU)."""
+    product may have none (it is scanned by its SKU). `only="create"` refuses a SKU
+    that exists, `only="update"` one that does not. A person's save (`actor_id`) is
+    recorded in the product's history when it changes something."""
     sku, name, barcode = sku.strip(), name.strip(), (barcode or "").strip() or None
     if not sku or len(sku) > 64:
         raise InvalidInput(field="sku", problem=_l("must be 1 to 64 characters"))
     if not name:
         raise InvalidInput(field="name", problem=_l("is required"))
     if barcode is not None and (problem := barcode_problem(barcode)):
-        raise InvalidInput(field="barcode", problem=problem)
-    try:
-        fulfilment, tracking = FulfilmentMode(fulfilment), Tracking(tracking)
-    except ValueError as bad:
-        raise InvalidInput(field="fulfilment/tracking", problem=str(bad)) from None
+        raise InvalidInput(field="barcode", problem=BARCODE_PROBLEMS[problem])
+    fulfilment = _choice("fulfilment", FulfilmentMode, fulfilment)
+    tracking = _choice("tracking", Tracking, tracking)
     if origin_country and not (len(origin_country) == 2 and origin_country.isalpha()):
         raise InvalidInput(field="origin_country", problem=_l("use a two-letter code"))
     if "/" in download_file or download_file.startswith("."):
@@ -65,14 +96,20 @@ def upsert_product(
         product = session.execute(
             sa.select(Product).where(Product.sku == sku)
         ).scalar_one_or_none()
+        if product is not None and only == "create":
+            raise DuplicateValue(field="sku", value=sku)
+        if product is None and only == "update":
+            raise UnknownProduct(code=sku)
         owner = barcode and session.scalar(
             sa.select(Product.sku).where(Product.barcode == barcode)
         )
         if owner and owner != sku:
             raise DuplicateValue(field="barcode", value=barcode)
-        if product is None:
+        created = product is None
+        if created:
             product = Product(sku=sku)
             session.add(product)
+        before = _saved(product)
         product.name, product.barcode = name[:255], barcode
         product.weight_g, product.length_mm = weight_g, length_mm
         product.width_mm, product.height_mm = width_mm, height_mm
@@ -80,7 +117,96 @@ def upsert_product(
         product.hs_code, product.origin_country = hs_code, origin_country.upper()
         product.supplier_id, product.download_file = supplier_id, download_file
         product.max_downloads, product.active = max_downloads, active
+        if actor_id is not None and (created or _saved(product) != before):
+            events.record(
+                session,
+                "product.created" if created else "product.changed",
+                product,
+                actor_id=actor_id,
+                sku=sku,
+            )
         return product
+
+
+def _choice(field: str, kind: type[StrEnum], value: str):
+    try:
+        return kind(value)
+    except ValueError:
+        expected = ", ".join(member.value for member in kind)
+        raise InvalidInput(
+            field=field,
+            problem=_l("must be one of %(expected)s") % {"expected": expected},
+        ) from None
+
+
+def _saved(product: Product) -> tuple:
+    return tuple(getattr(product, column) for column in SAVED)
+
+
+# Tries before giving up when other writers keep taking the number in between.
+GTIN_ATTEMPTS = 8
+GTIN_LOCK = 0x4754494E  # PostgreSQL advisory lock key of GTIN numbering ("GTIN")
+
+
+def assign_gtin(product_id: int, *, actor_id: int | None) -> Product:
+    """Give a product without a barcode the next GTIN-13 under the shop's GS1 company
+    prefix (GS1_COMPANY_PREFIX): item references count up, and no number a product
+    holds, in any GTIN form, is given again. Numberings take turns; a barcode saved
+    another way (the API, an import) at the same moment as the number chosen meets
+    the barcode's unique constraint, and the numbering counts again."""
+    prefix = current_app.config.get("GS1_COMPANY_PREFIX") or ""
+    if not prefix:
+        raise NoCompanyPrefix()
+    for _attempt in range(GTIN_ATTEMPTS - 1):
+        try:
+            return _assign_gtin(product_id, prefix, actor_id)
+        except sa.exc.IntegrityError:
+            continue  # another product took this number meanwhile: count again
+    return _assign_gtin(product_id, prefix, actor_id)
+
+
+def _assign_gtin(product_id: int, prefix: str, actor_id: int | None) -> Product:
+    with unit_of_work() as session:
+        if session.get_bind().dialect.name == "postgresql":
+            # Fulfil's own numberings take turns (SQLite's writers always do); the
+            # unique constraint still catches a barcode written another way meanwhile.
+            session.execute(sa.select(sa.func.pg_advisory_xact_lock(GTIN_LOCK)))
+        product = session.execute(
+            sa.select(Product).where(Product.id == product_id).with_for_update()
+        ).scalar_one_or_none()
+        if product is None:
+            raise NotFound()
+        if product.barcode:
+            raise HasBarcode(sku=product.sku, barcode=product.barcode)
+        number = next_item_reference(prefix, _item_references(session, prefix))
+        if number is None:
+            raise PrefixFull(prefix=prefix)
+        product.barcode = make_ean13(prefix, number)
+        session.flush()  # a number taken meanwhile fails here, inside the transaction
+        events.record(
+            session,
+            "product.gtin_assigned",
+            product,
+            actor_id=actor_id,
+            sku=product.sku,
+            gtin=product.barcode,
+        )
+        return product
+
+
+def _item_references(session, prefix: str) -> list[int]:
+    """The item references products hold under `prefix`, as GTIN-13, GTIN-14 or
+    (for a prefix starting with 0) GTIN-12."""
+    stored_as = [prefix, "0" + prefix]
+    if prefix.startswith("0"):
+        stored_as.append(prefix[1:])
+    barcodes = session.scalars(
+        sa.select(Product.barcode).where(
+            sa.or_(*(Product.barcode.startswith(start) for start in stored_as))
+        )
+    )
+    found = (item_reference(prefix, barcode) for barcode in barcodes)
+    return [number for number in found if number is not None]
 
 
 HS_CODE = re.compile(r"^\d{6,10}$")

@@ -26,9 +26,10 @@ def _file(data: bytes | str, mimetype: str, name: str):
     return send_file(io.BytesIO(body), mimetype=mimetype, download_name=name)
 
 
-def _file_safe(text: str) -> str:
-    """A shop's order number as part of a file name: `SO/2026/1` gives `SO_2026_1`
-    (a browser would otherwise take what follows the last slash, or refuse it)."""
+def file_safe(text: str) -> str:
+    """A shop's order number (or a SKU) as part of a file name: `SO/2026/1` gives
+    `SO_2026_1` (a browser would otherwise take what follows the last slash, or
+    refuse it)."""
     return re.sub(r'[\\/:*?"<>|\x00-\x1f\x7f]', "_", text)
 
 
@@ -78,7 +79,7 @@ def slip_pdf_file(shipment_id: int):
     return _file(
         packing_slip_pdf(documents.slip_document(shipment), size=size),
         "application/pdf",
-        f"slip-{_file_safe(shipment.order.external_id)}.pdf",
+        f"slip-{file_safe(shipment.order.external_id)}.pdf",
     )
 
 

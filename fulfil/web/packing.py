@@ -222,7 +222,7 @@ def _customs_page(product_id: int, refusal=None, status: int = 200):
         product=stock.product(product_id),
         parcel_id=_parcel_asked(),
         refusal=refusal,
-        form=request.form,
+        form=request.form if refusal else {},
     )
 
 

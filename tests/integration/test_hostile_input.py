@@ -108,6 +108,23 @@ PLAN_FIELDS = {
     "packing": "plan_count",
     "shipping": "plan_count",
 }
+# The product form (products.create adds the SKU).
+PRODUCT_FIELDS = {
+    "name": "text",
+    "barcode": "new_barcode",
+    "weight_g": "weight",
+    "length_mm": "size",
+    "width_mm": "size",
+    "height_mm": "size",
+    "fulfilment": "mode",
+    "tracking": "tracking",
+    "hs_code": "hs_code",
+    "origin_country": "country",
+    "supplier": "supplier",
+    "download_file": "filename",
+    "max_downloads": "qty",
+    "active": "flag",
+}
 # The form and query fields each view reads, by the kind of value that is valid there
 # (see valid_values); ids by what they name.
 FIELDS: dict[str, dict[str, str]] = {
@@ -209,6 +226,15 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     "packing.photo": {"photo": "image"},
     "picking.bin_contents": {"code": "location"},
+    "products.home": {
+        "q": "barcode",
+        "page": "qty",
+        "missing": "missing",
+        "live": "flag",
+    },
+    "products.create": {"sku": "new_sku", **PRODUCT_FIELDS},
+    "products.save": PRODUCT_FIELDS,
+    "products.labels": {"count": "qty", "size": "label_size"},
     "picking.scan": {
         "code": "scan",
         "qty": "qty",
@@ -274,6 +300,7 @@ PATH_IDS = {
     "exception_id": "exception",
     "order_id": "order",
     "location_id": "location_id",
+    "product_id": "product",
 }
 LISTS = {"parcels", "shipments", "products", "roles", "scopes", "events", "weekdays"}
 FILES = {"csv", "image"}
@@ -442,6 +469,13 @@ def choices(world: dict) -> dict[str, list]:
         "metres": ["3,5", "2", "-1.25"],
         "bin_kind": ["reserve", "pick_face", "packing", ""],
         "yes_no": ["no", "yes"],
+        "new_sku": ["NEW-1", "MUG", "NEW/2"],
+        "new_barcode": ["", "4012345000016", "NEW-CODE-1"],
+        "tracking": ["none", "lot", "serial"],
+        "supplier": ["", "ACME"],
+        "filename": ["", "a.pdf"],
+        "missing": ["", "barcode"],
+        "label_size": ["50x30", "a4"],
         "trace_kind": ["order", "parcel", "product", "lot"],
         "method": ["", "express", "standard"],
         "csv": [("orders.csv", CSV)],
