@@ -228,12 +228,14 @@ def warehouse_timezone(code, zone):
 
 def register(app: Flask) -> None:
     from fulfil.commands.imports import import_cli
+    from fulfil.commands.jobs import jobs_cli
     from fulfil.commands.partners import licence_cli, shipments_cli
     from fulfil.commands.slotting import slotting_cli
     from fulfil.commands.webhooks import webhooks_cli
 
     for group in (import_cli, licence_cli, shipments_cli, slotting_cli, webhooks_cli):
         app.cli.add_command(group)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(stock_cli)

@@ -9,12 +9,14 @@ intake is idempotent by external id, importing the same file again changes nothi
 
 import re
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from pydantic import TypeAdapter, ValidationError
 
@@ -23,9 +25,9 @@ from fulfil.errors import FulfilError, InvalidRequest, OrderConflict
 from fulfil.extensions import db
 from fulfil.imports import shops, tables
 from fulfil.imports.tables import MAX_ROWS, CsvFileError, Table, read_table
-from fulfil.models import Product, Warehouse
+from fulfil.models import Job, Product, Warehouse
 from fulfil.schemas import Code, OrderIn, ProductIn
-from fulfil.services import catalog, orders
+from fulfil.services import catalog, jobs, orders
 
 __all__ = ["MAX_ROWS", "CsvFileError", "read_rows", "import_products", "import_orders"]
 
@@ -687,3 +689,44 @@ IMPORTERS: dict[str, Callable[..., ImportReport]] = {
     "products": import_products,
     "orders": import_orders,
 }
+
+
+# -- big files: a job for the worker --------------------------------------------------
+
+JOB_KIND = "import"
+
+
+def start_import(
+    kind: str, data: bytes, *, filename: str, actor_id: int | None, locale: str
+) -> ImportReport | Job:
+    """Import a small file at once (its report); queue a big one for the job worker
+    (the job, whose page shows its progress and then the same report).
+
+    A file that cannot be read at all is refused here either way (CsvFileError).
+    """
+    rows = len(read_table(data).rows)
+    if rows <= current_app.config["IMPORT_INLINE_ROWS"]:
+        return IMPORTERS[kind](data, actor_id=actor_id)
+    directory = jobs.files_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.upload"
+    (directory / name).write_bytes(data)
+    try:
+        return jobs.enqueue(
+            kind=JOB_KIND,
+            payload={"kind": kind, "filename": filename[:200], "locale": locale},
+            file=name,
+            total=rows,
+            actor_id=actor_id,
+        )
+    except BaseException:
+        jobs.remove_file(name)
+        raise
+
+
+def run_job(claim: jobs.Claim, progress: Progress) -> dict:
+    """The worker's half: import the job's file; its report as plain data."""
+    report = IMPORTERS[claim.payload["kind"]](
+        claim.path.read_bytes(), actor_id=claim.created_by_id, progress=progress
+    )
+    return report.to_dict()
