@@ -155,11 +155,15 @@ def test_the_report_of_a_job_is_in_the_language_of_who_uploaded_it(
     login("manager", language="de")
     post("/manage/import", upload(PRODUCTS.replace(b"Becher", b"")))
     job = the_job()
+    waiting = client.get(f"/manage/import/jobs/{job.id}").get_data(as_text=True)
 
     work_once(runner)
     page = client.get(f"/manage/import/jobs/{job.id}").get_data(as_text=True)
 
+    assert "produkte.csv wird importiert" in waiting
+    assert "Wartet darauf, dass der Hintergrund-Worker ihn startet" in waiting
     assert "Artikel aus produkte.csv importiert" in page
+    assert "Gelesen als: Spalten von Fulfil, UTF-8" in page
     assert "name</span>: ist erforderlich" in page
 
 
