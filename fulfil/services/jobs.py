@@ -142,25 +142,16 @@ def report_progress(claim: Claim, done: int, total: int) -> None:
 
 def finish(claim: Claim, result: dict) -> None:
     """The job is done; `result` is what its page shows."""
-    _update(
-        claim,
-        status=JobStatus.DONE,
-        result=result,
-        finished_at=utcnow(),
-        locked_until=None,
-    )
-    remove_file(claim.file)
+    _end(claim, JobStatus.DONE, result=result)
 
 
 def fail(claim: Claim, error: str) -> None:
     """The job cannot be done; `error` says why, in words for its page."""
-    _update(
-        claim,
-        status=JobStatus.FAILED,
-        error=error,
-        finished_at=utcnow(),
-        locked_until=None,
-    )
+    _end(claim, JobStatus.FAILED, error=error)
+
+
+def _end(claim: Claim, status: JobStatus, **values) -> None:
+    _update(claim, status=status, finished_at=utcnow(), locked_until=None, **values)
     remove_file(claim.file)
 
 
