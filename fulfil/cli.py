@@ -248,6 +248,7 @@ def revoke_token(token_id):
 
 def register(app: Flask) -> None:
     from fulfil.commands.imports import import_cli
+    from fulfil.commands.jobs import jobs_cli
     from fulfil.commands.layout import layout_cli
     from fulfil.commands.partners import licence_cli, shipments_cli
     from fulfil.commands.products import product_cli
@@ -266,6 +267,7 @@ def register(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(layout_cli)
     app.cli.add_command(product_cli)
+    app.cli.add_command(jobs_cli)
     app.cli.add_command(token_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(stock_cli)

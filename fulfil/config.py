@@ -203,6 +203,16 @@ def load_config(instance_path: str) -> dict:
         "API_MAX_BODY": int(os.environ.get("API_MAX_BODY", str(256 * 1024))),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD", str(8 * 1024 * 1024))),
         "IMPORT_MAX_ROWS": int(os.environ.get("IMPORT_MAX_ROWS", "20000")),
+        # Uploads with more rows are imported by the job worker, not in the request.
+        "IMPORT_INLINE_ROWS": int(os.environ.get("IMPORT_INLINE_ROWS", "300")),
+        # Background jobs (flask jobs work): the files they work on (uploaded imports,
+        # removed when the job ends), how long a worker holds a job without reporting
+        # progress before another may take it over, and how often that may happen.
+        "JOB_FILES_DIR": os.environ.get(
+            "JOB_FILES_DIR", str(Path(instance_path) / "job-files")
+        ),
+        "JOB_LEASE_S": float(os.environ.get("JOB_LEASE_S", "120")),
+        "JOB_MAX_ATTEMPTS": int(os.environ.get("JOB_MAX_ATTEMPTS", "3")),
         # The most units one order line, booking or stock adjustment may hold.
         "MAX_QTY": _max_qty(),
         "CUTOFF_TIME": _time("CUTOFF_TIME", "14:00"),

@@ -1,4 +1,6 @@
-"""flask import …: products and orders from CSV files.
+"""flask import …: products and orders from CSV files and Excel workbooks, in
+Fulfil's columns or (products) as Shopify or WooCommerce export them. Always in the
+foreground, however big the file: the web page hands big files to the job worker.
 
 Exit status: 0 when every row was imported, 1 when some were rejected (the rest went
 in), 2 when the file could not be read at all (nothing was stored).
@@ -12,7 +14,9 @@ from flask.cli import AppGroup
 
 from fulfil.services import csv_import
 
-import_cli = AppGroup("import", help="Import products and orders from CSV files.")
+import_cli = AppGroup(
+    "import", help="Import products and orders from CSV files or .xlsx workbooks."
+)
 
 FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 
@@ -20,7 +24,11 @@ FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
 @import_cli.command("products")
 @click.argument("path", type=FILE)
 def import_products(path: Path):
-    """Create or update one product per row of PATH (sku,name,barcode,...)."""
+    """Create or update one product per row of PATH (sku,name,barcode,...).
+
+    Shopify's product export and WooCommerce's product CSV are recognised by their
+    header: each variant becomes a product with its own SKU.
+    """
     _run("products", path)
 
 
@@ -35,14 +43,23 @@ def import_orders(path: Path):
 
 
 def _run(kind: str, path: Path, **options) -> None:
+    def progress(done: int, total: int) -> None:
+        if done < total:  # the summary tells the end
+            click.echo(f"{path}: {done} of {total} …", err=True)
+
     try:
-        report = csv_import.IMPORTERS[kind](path.read_bytes(), **options)
+        report = csv_import.IMPORTERS[kind](
+            path.read_bytes(), progress=progress, **options
+        )
     except OSError as error:
         click.echo(f"Error: {path}: {error.strerror or error}", err=True)
         sys.exit(2)
     except csv_import.CsvFileError as error:
         click.echo(f"Error: {path}: {error}", err=True)
         sys.exit(2)
+    for skipped in report.skips:
+        plural = "s" if len(skipped.lines) > 1 else ""
+        click.echo(f"line{plural} {skipped.lines_label}: skipped: {skipped.reason}")
     for rejection in report.rejections:
         click.echo(_rejection_line(rejection))
     click.echo(_summary(report, path))
@@ -66,4 +83,9 @@ def _summary(report: csv_import.ImportReport, path: Path) -> str:
     if report.kind != "orders":  # an order is taken in once, never updated
         counts.append(f"{report.updated} updated")
     counts += [f"{report.unchanged} unchanged", f"{report.rejected} rejected"]
-    return f"{path}: {report.rows} rows read; {report.kind}: {', '.join(counts)}."
+    if report.skipped:
+        counts.append(f"{report.skipped} rows skipped")
+    return (
+        f"{path}: {report.rows} rows read ({report.source}); "
+        f"{report.kind}: {', '.join(counts)}."
+    )

@@ -1,13 +1,11 @@
 """flask webhooks …: the delivery worker and subscriptions."""
 
-import signal
-import threading
-
 import click
 from flask import current_app
 from flask.cli import AppGroup
 
 from fulfil.cli import refusals_exit
+from fulfil.commands import stop_event
 from fulfil.models import FulfilmentMode
 from fulfil.services import webhooks
 
@@ -49,7 +47,7 @@ def work(once, interval, batch):
                 break
         click.echo(_summary(total))
         return
-    stop = _stop_event()
+    stop = stop_event()
     click.echo(f"Sending webhooks every {interval:g} s when idle; stop with Ctrl-C.")
     while not stop.is_set():
         try:
@@ -140,12 +138,3 @@ def _summary(counts: dict[str, int]) -> str:
         f"delivered {counts.get('delivered', 0)}, "
         f"retrying {counts.get('retrying', 0)}, failed {counts.get('failed', 0)}"
     )
-
-
-def _stop_event() -> threading.Event:
-    """Set on SIGTERM or SIGINT: the batch in hand is finished, then the loop ends."""
-    stop = threading.Event()
-    if threading.current_thread() is threading.main_thread():
-        for sig in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(sig, lambda *_: stop.set())
-    return stop

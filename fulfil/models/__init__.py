@@ -10,6 +10,7 @@ from fulfil.models.catalog import (
 from fulfil.models.events import Event
 from fulfil.models.integration import ApiToken, WebhookDelivery, WebhookSubscription
 from fulfil.models.inventory import Lot, Reservation, Stock, StockMove
+from fulfil.models.jobs import Job, JobStatus
 from fulfil.models.orders import (
     DigitalGrant,
     Order,
@@ -47,6 +48,8 @@ __all__ = [
     "Event",
     "ExceptionKind",
     "FulfilmentMode",
+    "Job",
+    "JobStatus",
     "LicenceKey",
     "Location",
     "LocationKind",

@@ -7,11 +7,11 @@ whole or not at all, and a rejected one does not stop the others. Because order
 intake is idempotent by external id, importing the same file again changes nothing.
 """
 
-import csv
-import io
 import re
+import time
+import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -23,12 +23,27 @@ from pydantic import TypeAdapter, ValidationError
 from fulfil import validation
 from fulfil.errors import FulfilError, InvalidRequest, OrderConflict
 from fulfil.extensions import db
-from fulfil.models import Location, Product, User, Warehouse
+from fulfil.imports import shops, tables
+from fulfil.imports.tables import MAX_ROWS, CsvFileError, Table, read_table
+from fulfil.models import Job, Location, Product, User, Warehouse
 from fulfil.queries.racks import LOCATION_COLUMNS
 from fulfil.schemas import Code, LocationIn, OrderIn, ProductIn
-from fulfil.services import catalog, layout, orders
+from fulfil.services import catalog, jobs, layout, orders
 
-MAX_ROWS = 20_000  # IMPORT_MAX_ROWS in the config overrides it
+__all__ = ["MAX_ROWS", "CsvFileError", "read_rows", "import_products", "import_orders"]
+
+FULFIL = "fulfil"  # the report's format for a file in Fulfil's own columns
+FORMAT_NAMES = {
+    FULFIL: _l("Fulfil’s columns"),
+    shops.SHOPIFY: _l("Shopify product export"),
+    shops.WOOCOMMERCE: _l("WooCommerce product CSV"),
+}
+ENCODING_NAMES = {
+    tables.UTF8: "UTF-8",
+    tables.UTF16: "UTF-16",
+    tables.CP1252: "Windows-1252",
+    tables.XLSX: _l("Excel workbook (.xlsx)"),
+}
 
 PRODUCT_COLUMNS = (
     "sku",
@@ -78,13 +93,6 @@ LOCAL_FORMATS = ("%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y")
 SKU = TypeAdapter(Code)
 
 
-class CsvFileError(FulfilError):
-    """The file as a whole cannot be imported: nothing of it was stored."""
-
-    status = 422
-    message = _l("The file cannot be imported.")
-
-
 @dataclass
 class Row:
     line: int  # where the row starts in the file (the header is line 1)
@@ -107,11 +115,37 @@ class Rejection:
 
     @property
     def lines_label(self) -> str:
-        """ "4", "4–6" for a run of lines, "4, 9" otherwise."""
-        lines = sorted(set(self.lines))
-        if len(lines) > 2 and lines[-1] - lines[0] == len(lines) - 1:
-            return f"{lines[0]}–{lines[-1]}"
-        return ", ".join(str(n) for n in lines)
+        return lines_label(self.lines)
+
+
+@dataclass
+class Skipped:
+    """Rows that describe nothing Fulfil imports (a variable product's parent row)."""
+
+    reason: str
+    lines: list[int]
+
+    @property
+    def lines_label(self) -> str:
+        return lines_label(self.lines)
+
+
+def lines_label(lines: list[int], most: int = 12) -> str:
+    """ "4", "4, 9", "4–6, 9" (a run of three or more lines), cut short after `most`
+    parts: "2–4, 7, …"."""
+    runs: list[list[int]] = []
+    for n in sorted(set(lines)):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    parts: list[str] = []
+    for run in runs:
+        if len(run) > 2:
+            parts.append(f"{run[0]}–{run[-1]}")
+        else:
+            parts += [str(n) for n in run]
+    return ", ".join(parts[:most] + (["…"] if len(parts) > most else []))
 
 
 @dataclass
@@ -122,10 +156,48 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     rejections: list[Rejection] = field(default_factory=list)
+    format: str = FULFIL  # FULFIL, shops.SHOPIFY or shops.WOOCOMMERCE
+    encoding: str = ""  # how the file was read: tables.UTF8, CP1252, XLSX …
+    skips: list[Skipped] = field(default_factory=list)
 
     @property
     def rejected(self) -> int:
         return len(self.rejections)
+
+    @property
+    def source(self) -> str:
+        """ "Shopify product export, Windows-1252": how the file was understood."""
+        return f"{FORMAT_NAMES[self.format]}, {ENCODING_NAMES[self.encoding]}"
+
+    @property
+    def skipped(self) -> int:
+        return sum(len(s.lines) for s in self.skips)
+
+    def skip(self, line: int, reason: str) -> None:
+        for skipped in self.skips:
+            if skipped.reason == reason:
+                skipped.lines.append(line)
+                return
+        self.skips.append(Skipped(reason, [line]))
+
+    def to_dict(self) -> dict:
+        """Plain data (JSON) to keep the report of an import run as a job."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportReport":
+        return cls(
+            **{
+                **data,
+                "rejections": [
+                    Rejection(
+                        r["lines"], r["key"], [Problem(**p) for p in r["problems"]]
+                    )
+                    for r in data["rejections"]
+                ],
+                "skips": [Skipped(**s) for s in data["skips"]],
+            }
+        )
 
     @property
     def records(self) -> int:
@@ -144,83 +216,31 @@ def read_rows(
 ) -> list[Row]:
     """The file's rows as cells by column; CsvFileError when it cannot be read at all.
 
-    UTF-8 with or without BOM; comma, semicolon or tab between cells (whichever the
-    header uses); blank rows are skipped.
+    CSV (UTF-8 with or without BOM, or Windows-1252; comma, semicolon or tab between
+    cells, whichever the header uses) or an .xlsx workbook's first sheet; blank rows
+    are skipped. The header must name Fulfil's columns (`columns`, `required`).
     """
-    limit = current_app.config.get("MAX_CONTENT_LENGTH")
-    if limit and len(data) > limit:
-        raise CsvFileError(
-            _l("The file is larger than %(size)s MB.")
-            % {"size": f"{limit / 1024 / 1024:g}"}
-        )
-    if data.startswith(b"PK\x03\x04"):
-        raise CsvFileError(
-            _l(
-                "This is a spreadsheet workbook, not a CSV file. "
-                "Save it as “CSV UTF-8” and try again."
+    return table_rows(read_table(data), columns, required)
+
+
+def table_rows(
+    table: Table, columns: tuple[str, ...], required: tuple[str, ...]
+) -> list[Row]:
+    """A table's rows by Fulfil's column names; CsvFileError for a wrong header."""
+    header = _header(table.header, columns, required)
+    rows = []
+    for line, cells in table.rows:
+        cells = cells + [""] * (len(header) - len(cells))
+        named = dict(zip(header, cells, strict=False))
+        rows.append(
+            Row(
+                line=line,
+                cells={k: v for k, v in named.items() if k},
+                # cells beyond the header, or under a column without a name
+                overflow=any(cells[len(header) :])
+                or any(v for k, v in zip(header, cells, strict=False) if not k),
             )
         )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise CsvFileError(
-            _l(
-                "Line %(line)s is not UTF-8 text. Save the file as "
-                "“CSV UTF-8” and try again."
-            )
-            % {"line": data[: error.start].count(b"\n") + 1}
-        ) from None
-    if "\x00" in text:  # a binary file, or UTF-16 taken for UTF-8
-        raise CsvFileError(
-            _l(
-                "Line %(line)s holds a NUL character, which no text may hold. "
-                "Save the file as “CSV UTF-8” and try again."
-            )
-            % {"line": text[: text.index("\x00")].count("\n") + 1}
-        )
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    if not first_line.strip():
-        raise CsvFileError(_l("The file is empty."))
-    delimiter = max(";,\t", key=first_line.count)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    max_rows = current_app.config.get("IMPORT_MAX_ROWS", MAX_ROWS)
-    try:
-        header = _header(
-            next(names for names in reader if any(n.strip() for n in names)),
-            columns,
-            required,
-        )
-        rows: list[Row] = []
-        ended = reader.line_num
-        for record in reader:
-            line, ended = ended + 1, reader.line_num
-            cells = [cell.strip() for cell in record]
-            if not any(cells):
-                continue
-            if len(rows) == max_rows:
-                raise CsvFileError(
-                    _l(
-                        "The file has more than %(limit)s rows. "
-                        "Split it into smaller files."
-                    )
-                    % {"limit": max_rows}
-                )
-            cells += [""] * (len(header) - len(cells))
-            named = dict(zip(header, cells, strict=False))
-            rows.append(
-                Row(
-                    line=line,
-                    cells={k: v for k, v in named.items() if k},
-                    # cells beyond the header, or under a column without a name
-                    overflow=any(cells[len(header) :])
-                    or any(v for k, v in zip(header, cells, strict=False) if not k),
-                )
-            )
-    except csv.Error as error:
-        raise CsvFileError(
-            _l("Line %(line)s cannot be read: %(error)s")
-            % {"line": reader.line_num, "error": error}
-        ) from None
     return rows
 
 
@@ -256,25 +276,46 @@ def _header(
 # -- products -------------------------------------------------------------------------
 
 
-def import_products(data: bytes, *, actor_id: int | None = None) -> ImportReport:
+Progress = Callable[[int, int], None]  # (records done, records in the file)
+
+
+def import_products(
+    data: bytes, *, actor_id: int | None = None, progress: Progress | None = None
+) -> ImportReport:
     """Create or update one product per row; a rejected row changes nothing.
 
-    A column left out of the file keeps each product's current value; an empty cell
-    in a column that is there means "none" (or the default).
+    The file is in Fulfil's columns, or a Shopify or WooCommerce product export
+    (recognised by its header; each variant is a product with its own SKU). A column
+    left out of the file keeps each product's current value; an empty cell in a
+    column that is there means "none" (or the default).
     """
-    rows = read_rows(data, PRODUCT_COLUMNS, PRODUCT_REQUIRED)
-    report = ImportReport(kind="products", rows=len(rows))
-    given = set(rows[0].cells) if rows else set()
+    table = read_table(data)
+    report = ImportReport("products", rows=len(table.rows), encoding=table.encoding)
+    shop = shops.product_rows(table)
+    if shop is None:
+        rows = table_rows(table, PRODUCT_COLUMNS, PRODUCT_REQUIRED)
+        given = set(rows[0].cells) if rows else set()
+        found: list[list[Problem]] = [[] for _ in rows]
+        sources: dict[str, str] = {}
+    else:
+        report.format, given, sources = shop.format, shop.given, shop.sources
+        for line, reason in shop.skipped:
+            report.skip(line, reason)
+        rows = [Row(line=r.line, cells=r.cells) for r in shop.rows]
+        found = [[Problem(r.line, f, m) for f, m in r.problems] for r in shop.rows]
+    tick = _Ticker(progress, len(rows))
     first_line: dict[str, int] = {}
-    for row in rows:
+    for row, problems in zip(rows, found, strict=True):
         sku = row.cells["sku"]
-        problems = _overflow(row)
-        try:
-            SKU.validate_python(sku)
-        except ValidationError as error:
-            problems += [
-                Problem(row.line, "sku", validation.message(e)) for e in error.errors()
-            ]
+        problems = _overflow(row) + problems
+        if not any(p.field == "sku" for p in problems):
+            try:
+                SKU.validate_python(sku)
+            except ValidationError as error:
+                problems += [
+                    Problem(row.line, "sku", validation.message(e))
+                    for e in error.errors()
+                ]
         if sku in first_line:
             problems.append(
                 Problem(
@@ -286,16 +327,28 @@ def import_products(data: bytes, *, actor_id: int | None = None) -> ImportReport
                     ),
                 )
             )
-        else:
+        elif sku:
             first_line[sku] = row.line
-        _import_product(row, given, report, problems)
+        _import_product(row, given, report, problems, sources)
+        tick()
+    tick.done()
     return report
 
 
 def _import_product(
-    row: Row, given: set[str], report: ImportReport, problems: list[Problem]
+    row: Row,
+    given: set[str],
+    report: ImportReport,
+    problems: list[Problem],
+    sources: dict[str, str],
 ) -> None:
     sku = row.cells["sku"]
+
+    def reject(problems: list[Problem]) -> None:
+        """Named by the file's own columns (a shop's export names them its way)."""
+        named = [replace(p, field=sources.get(p.field, p.field)) for p in problems]
+        report.reject([row.line], sku or row.cells.get("name", ""), named)
+
     product = None
     if not problems:  # the SKU is sound: this row may update the product
         product = db.session.scalar(sa.select(Product).where(Product.sku == sku))
@@ -319,7 +372,7 @@ def _import_product(
         problems = [p for p in problems if p.field != "barcode"]
         problems.append(Problem(row.line, "barcode", _excel_hint(barcode)))
     if problems or data is None:
-        report.reject([row.line], sku, problems)
+        reject(problems)
         return
     if data.model_dump() == current:
         report.unchanged += 1
@@ -331,7 +384,7 @@ def _import_product(
             origin_country=data.origin_country or "",
         )
     except FulfilError as refusal:
-        report.reject([row.line], sku, _refusal_problems(refusal, row.line))
+        reject(_refusal_problems(refusal, row.line))
         return
     if product is None:
         report.created += 1
@@ -372,14 +425,17 @@ def _excel_hint(value: str) -> str:
 # -- orders ---------------------------------------------------------------------------
 
 
-def import_orders(data: bytes, *, actor_id: int | None = None) -> ImportReport:
+def import_orders(
+    data: bytes, *, actor_id: int | None = None, progress: Progress | None = None
+) -> ImportReport:
     """Take in one order per external_id, all or nothing each; safe to import twice.
 
     Rows with the same external_id are the lines of one order; its other columns may
     be filled on any of its rows but must not disagree.
     """
-    rows = read_rows(data, ORDER_COLUMNS, ORDER_REQUIRED)
-    report = ImportReport(kind="orders", rows=len(rows))
+    table = read_table(data)
+    rows = table_rows(table, ORDER_COLUMNS, ORDER_REQUIRED)
+    report = ImportReport(kind="orders", rows=len(rows), encoding=table.encoding)
     groups: dict[str, list[Row]] = {}
     for row in rows:
         external_id = row.cells["external_id"]
@@ -393,7 +449,9 @@ def import_orders(data: bytes, *, actor_id: int | None = None) -> ImportReport:
         groups.setdefault(external_id, []).append(row)
     known = _known_skus({row.cells["sku"] for row in rows})
     zones = _warehouse_zones()
+    tick = _Ticker(progress, len(groups))
     for external_id, group in groups.items():
+        tick()
         lines = [row.line for row in group]
         problems, request = _order_request(group, known, zones)
         if request is None:
@@ -408,6 +466,7 @@ def import_orders(data: bytes, *, actor_id: int | None = None) -> ImportReport:
             report.created += 1
         else:
             report.unchanged += 1
+    tick.done()
     report.rejections.sort(key=lambda rejection: min(rejection.lines))
     return report
 
@@ -587,7 +646,11 @@ ACTIVE_WORDS |= {"0": False, "ja": True, "nein": False}
 
 
 def import_locations(
-    data: bytes, *, actor_id: int | None = None, warehouse_id: int | None = None
+    data: bytes,
+    *,
+    actor_id: int | None = None,
+    warehouse_id: int | None = None,
+    progress: Progress | None = None,
 ) -> ImportReport:
     """Create or update one bin or area per row; a rejected row changes nothing, and
     importing the same file again changes nothing.
@@ -597,13 +660,16 @@ def import_locations(
     current value; an empty cell means none (0 for x and y). A bin holding stock keeps
     its kind and stays active: such a row is rejected, saying so.
     """
-    rows = read_rows(data, LOCATION_COLUMNS, LOCATION_REQUIRED)
-    report = ImportReport(kind="locations", rows=len(rows))
+    table = read_table(data)
+    rows = table_rows(table, LOCATION_COLUMNS, LOCATION_REQUIRED)
+    report = ImportReport(kind="locations", rows=len(rows), encoding=table.encoding)
     given = set(rows[0].cells) if rows else set()
     sites = dict(db.session.execute(sa.select(Warehouse.code, Warehouse.id)).all())
     default = warehouse_id or _default_warehouse(actor_id, sites)
     first_line: dict[tuple[int | None, str], int] = {}
+    tick = _Ticker(progress, len(rows))
     for row in rows:
+        tick()
         code = row.cells["code"].upper()
         problems = _overflow(row)
         named = row.cells.get("warehouse", "").upper()
@@ -624,6 +690,7 @@ def import_locations(
         else:
             first_line[(site, code)] = row.line
         _import_location(row, site, given, report, problems, actor_id)
+    tick.done()
     return report
 
 
@@ -716,6 +783,25 @@ def _no_warehouse(named: str, sites: dict[str, int]) -> str:
 # -- shared ---------------------------------------------------------------------------
 
 
+class _Ticker:
+    """Calls `progress(done, total)` now and then (at most once a second) and at the
+    end: a job's progress bar moves without a write per row."""
+
+    def __init__(self, progress: Progress | None, total: int, every_s: float = 1.0):
+        self.progress, self.total, self.every_s = progress, total, every_s
+        self.done_count, self.last = 0, time.monotonic()
+
+    def __call__(self) -> None:
+        self.done_count += 1
+        if self.progress and time.monotonic() - self.last >= self.every_s:
+            self.progress(self.done_count, self.total)
+            self.last = time.monotonic()
+
+    def done(self) -> None:
+        if self.progress:
+            self.progress(self.total, self.total)
+
+
 def _filled(**values) -> dict:
     return {key: value for key, value in values.items() if value not in (None, "")}
 
@@ -747,3 +833,44 @@ IMPORTERS: dict[str, Callable[..., ImportReport]] = {
     "orders": import_orders,
     "locations": import_locations,
 }
+
+
+# -- big files: a job for the worker --------------------------------------------------
+
+JOB_KIND = "import"
+
+
+def start_import(
+    kind: str, data: bytes, *, filename: str, actor_id: int | None, locale: str
+) -> ImportReport | Job:
+    """Import a small file at once (its report); queue a big one for the job worker
+    (the job, whose page shows its progress and then the same report).
+
+    A file that cannot be read at all is refused here either way (CsvFileError).
+    """
+    rows = len(read_table(data).rows)
+    if rows <= current_app.config["IMPORT_INLINE_ROWS"]:
+        return IMPORTERS[kind](data, actor_id=actor_id)
+    directory = jobs.files_dir()
+    directory.mkdir(parents=True, exist_ok=True)
+    name = f"{uuid.uuid4().hex}.upload"
+    (directory / name).write_bytes(data)
+    try:
+        return jobs.enqueue(
+            kind=JOB_KIND,
+            payload={"kind": kind, "filename": filename[:200], "locale": locale},
+            file=name,
+            total=rows,
+            actor_id=actor_id,
+        )
+    except BaseException:
+        jobs.remove_file(name)
+        raise
+
+
+def run_job(claim: jobs.Claim, progress: Progress) -> dict:
+    """The worker's half: import the job's file; its report as plain data."""
+    report = IMPORTERS[claim.payload["kind"]](
+        claim.path.read_bytes(), actor_id=claim.created_by_id, progress=progress
+    )
+    return report.to_dict()

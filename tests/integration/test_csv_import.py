@@ -219,8 +219,8 @@ def test_a_file_with_the_wrong_header_is_refused_naming_the_missing_columns(shop
     ("data", "reason"),
     [
         (b"", "empty"),
-        ("sku;name;barcode\nA;Gr\xfcn;1\n".encode("latin-1"), "UTF-8"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "CSV UTF-8"),
+        (b"sku;name\nA;Gr\xfcn\x81;1\n", "Line 2 is not text"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "Excel workbook"),
     ],
 )
 def test_a_file_that_is_not_csv_text_is_refused(app, data, reason):
@@ -336,7 +336,10 @@ def test_the_cli_exits_0_when_everything_was_imported(runner, shop, tmp_path):
     result = runner.invoke(args=["import", "orders", str(path)])
 
     assert result.exit_code == 0, result.output
-    assert "3 rows read; orders: 2 new, 0 unchanged, 0 rejected" in result.output
+    assert (
+        "3 rows read (Fulfil’s columns, UTF-8); orders: 2 new, 0 unchanged, 0 rejected"
+        in result.output
+    )
 
 
 def test_the_cli_lists_each_rejection_and_exits_1(runner, shop, tmp_path):
