@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from fulfil.domain.roles import HOME_ENDPOINTS, Role
+from fulfil.queries.setup import setup_done
 from fulfil.services import users
 from fulfil.web.forms import whole_number
 from fulfil.web.navigation import safe_next
@@ -15,7 +16,10 @@ bp = Blueprint("main", __name__)
 @bp.get("/")
 @login_required
 def home():
-    """Straight to the first area the user works in."""
+    """Straight to the first area the user works in; an admin of an installation not
+    yet set up goes to the first-run checklist."""
+    if Role.ADMIN in current_user.roles and not setup_done():
+        return redirect(url_for("setup.checklist"))
     first = next(role for role in Role if role in current_user.roles)
     return redirect(url_for(HOME_ENDPOINTS[first]))
 

@@ -14,7 +14,7 @@ HOMES = [
     ("receiver", "/receive/", "Scan the bin"),
     ("manager", "/manage/", "Floor overview"),
     ("customer_service", "/service/", "Order number"),
-    ("admin", "/admin/", "New user"),
+    ("admin", "/setup/", "Set up your warehouse"),  # until the installation is set up
 ]
 
 
